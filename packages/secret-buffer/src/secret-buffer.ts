@@ -157,13 +157,13 @@ export class SecretBuffer implements Disposable {
 
   /** The number of secret bytes; 0 once disposed. */
   get byteLength(): number {
-    if (!SecretBuffer.isOwn(this)) return 0;
+    if (!SecretBuffer.#isOwn(this)) return 0;
     return this.#disposed ? 0 : byteLengthOf(this.#bytes);
   }
 
   /** Whether {@link SecretBuffer.dispose} has run. */
   get disposed(): boolean {
-    return SecretBuffer.isOwn(this) ? this.#disposed : true;
+    return SecretBuffer.#isOwn(this) ? this.#disposed : true;
   }
 
   /**
@@ -179,7 +179,7 @@ export class SecretBuffer implements Disposable {
     if (typeof use !== 'function') {
       throw invalid('SecretBuffer.expose(use): expected a function');
     }
-    if (!SecretBuffer.isOwn(this)) {
+    if (!SecretBuffer.#isOwn(this)) {
       throw invalid('SecretBuffer.expose: called on something that is not a SecretBuffer');
     }
     if (this.#disposed) {
@@ -190,7 +190,7 @@ export class SecretBuffer implements Disposable {
 
   /** Overwrites the bytes with zeros. Idempotent; never throws. */
   dispose(): void {
-    if (!SecretBuffer.isOwn(this) || this.#disposed) return;
+    if (!SecretBuffer.#isOwn(this) || this.#disposed) return;
     this.#disposed = true;
     wipe(this.#bytes);
     finalizer.unregister(this);
@@ -203,7 +203,7 @@ export class SecretBuffer implements Disposable {
 
   // Methods pulled off the prototype and called on a stranger would otherwise throw a
   // TypeError from the private-field access.
-  private static isOwn(value: unknown): value is SecretBuffer {
+  static #isOwn(value: unknown): value is SecretBuffer {
     return typeof value === 'object' && value !== null && #bytes in value;
   }
 
