@@ -1,15 +1,22 @@
 // The TypeScript form of the spec's TIER 1 Clippy list (security-spec.md section 6).
 // tooling/README.md maps each Clippy lint to the rule below, or says why none exists.
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// Package scripts run ESLint from inside each package; anchoring every pattern at the repo root
+// makes `packages/<name>/...` below mean the same file wherever ESLint starts.
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 const browserSafe = ['secret-buffer', 'ct-verify', 'hkdf-derive'];
 
 // Only these files may read process.env, because DESIGN.md makes reading it their job:
-// systemd-creds reads $CREDENTIALS_DIRECTORY, the facade reads <NAME>_FILE and Secret.fromEnv.
+// systemd-creds reads $CREDENTIALS_DIRECTORY, the facade reads <NAME>_FILE and Secret.fromEnv,
+// and the CLI reads NO_COLOR.
 const envReaders = [
   'packages/systemd-creds/src/credentials-directory.ts',
   'packages/secrets-facade/src/environment.ts',
+  'packages/secrets-cli/src/environment.ts',
 ];
 
 const sourceRestrictions = {
@@ -77,7 +84,7 @@ const sourceRestrictions = {
   ],
 };
 
-export default tseslint.config(
+const config = tseslint.config(
   {
     ignores: ['**/dist/**', '**/coverage/**', '**/reports/**', '**/node_modules/**'],
   },
@@ -95,7 +102,7 @@ export default tseslint.config(
     rules: sourceRestrictions,
   },
   {
-    files: browserSafe.map((name) => `**/packages/${name}/src/**/*.ts`),
+    files: browserSafe.map((name) => `packages/${name}/src/**/*.ts`),
     rules: {
       'no-restricted-imports': [
         'error',
@@ -111,7 +118,7 @@ export default tseslint.config(
     },
   },
   {
-    files: envReaders.map((file) => `**/${file}`),
+    files: envReaders,
     rules: {
       'no-restricted-properties': [
         'error',
@@ -146,3 +153,5 @@ export default tseslint.config(
     },
   },
 );
+
+export default config.map((entry) => ({ ...entry, basePath: repoRoot }));
