@@ -1,0 +1,222 @@
+import { verifySecret } from '@llorch/ct-verify';
+import { loadSecretFile, loadSecretFileSync, type LoadOptions } from '@llorch/file-loader';
+import { isUint8Array, REDACTED, SecretBuffer, SecretError } from '@llorch/secret-buffer';
+import { loadCredential, loadCredentialSync, type CredentialOptions } from '@llorch/systemd-creds';
+import { readEnvironmentSecret } from './environment.js';
+import { asSecretError, invalid, isSecretBuffer } from './internal.js';
+
+export type { CredentialOptions };
+
+const CONSTRUCT = Symbol('Secret.construct');
+const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
+
+// Filled in by the class's static block, the one place that can read the private field of
+// another instance; the key and the bearer verifier use it to reach a token's bytes.
+let bufferOf: (value: unknown) => SecretBuffer | undefined = () => undefined;
+
+/**
+ * The bytes of `value` when it is a {@link Secret}, else `undefined`. Never throws. Internal:
+ * not exported from the package.
+ */
+export function secretBufferOf(value: unknown): SecretBuffer | undefined {
+  return bufferOf(value);
+}
+
+/**
+ * An API token: loaded from a hardened file, a systemd credential or (reluctantly) the
+ * environment, compared in constant time, wiped by {@link Secret.dispose}.
+ *
+ * The bytes live in a {@link SecretBuffer}, the one secret wrapper of these packages; every
+ * way of turning a `Secret` into text or data yields `[REDACTED]`.
+ *
+ * @example
+ * ```ts
+ * using token = await Secret.loadFromFile('/etc/llorch/secrets/api-token');
+ * if (!token.verify(candidate)) return unauthorized();
+ * ```
+ */
+export class Secret implements Disposable {
+  readonly #buffer: SecretBuffer;
+
+  static {
+    bufferOf = (value) =>
+      typeof value === 'object' && value !== null && #buffer in value ? value.#buffer : undefined;
+  }
+
+  /** Use one of the static loaders. */
+  private constructor(token: symbol, buffer: SecretBuffer) {
+    if (token !== CONSTRUCT) {
+      throw invalid('new Secret(): use Secret.loadFromFile, fromSystemdCredential or fromEnv');
+    }
+    this.#buffer = buffer;
+  }
+
+  /**
+   * Loads a token from a file, with every check of `@llorch/file-loader` (permissions on the
+   * open descriptor, owner, parents, `root`, size). Rejects, never throws.
+   *
+   * @throws {SecretError} any code of `loadSecretFile`
+   */
+  static async loadFromFile(path: string | URL, options?: LoadOptions): Promise<Secret> {
+    try {
+      return new Secret(CONSTRUCT, await loadSecretFile(path, options));
+    } catch (error) {
+      throw asSecretError(error, 'Secret.loadFromFile');
+    }
+  }
+
+  /** The synchronous form of {@link Secret.loadFromFile}. */
+  static loadFromFileSync(path: string | URL, options?: LoadOptions): Secret {
+    try {
+      return new Secret(CONSTRUCT, loadSecretFileSync(path, options));
+    } catch (error) {
+      throw asSecretError(error, 'Secret.loadFromFileSync');
+    }
+  }
+
+  /**
+   * Loads a token from the systemd credential `name` (`LoadCredential=` in the unit). Rejects,
+   * never throws.
+   *
+   * @throws {SecretError} `CREDENTIALS_UNAVAILABLE` outside such a service, `INVALID_CREDENTIAL_NAME`,
+   *   and any code of the file loader
+   */
+  static async fromSystemdCredential(name: string, options?: CredentialOptions): Promise<Secret> {
+    try {
+      return new Secret(CONSTRUCT, await loadCredential(name, options));
+    } catch (error) {
+      throw asSecretError(error, 'Secret.fromSystemdCredential');
+    }
+  }
+
+  /** The synchronous form of {@link Secret.fromSystemdCredential}. */
+  static fromSystemdCredentialSync(name: string, options?: CredentialOptions): Secret {
+    try {
+      return new Secret(CONSTRUCT, loadCredentialSync(name, options));
+    } catch (error) {
+      throw asSecretError(error, 'Secret.fromSystemdCredentialSync');
+    }
+  }
+
+  /**
+   * Takes a token from environment variable `name`. Prefer a file: the environment is visible
+   * in `/proc/<pid>/environ` and to every child process.
+   *
+   * Emits a warning with code `LLORCH_SECRET_FROM_ENV` through `process.emitWarning` on every
+   * read, a blank value included, and deletes the variable from `process.env` whenever it
+   * existed. The value is trimmed as a file is. The JavaScript string the environment gave
+   * cannot be wiped: it outlives {@link Secret.dispose}.
+   *
+   * @throws {SecretError} `NOT_FOUND` when unset, `EMPTY` when blank, `INVALID_ARGUMENT` for a bad name
+   */
+  static fromEnv(name: string): Secret {
+    try {
+      return new Secret(CONSTRUCT, readEnvironmentSecret(name));
+    } catch (error) {
+      throw asSecretError(error, 'Secret.fromEnv');
+    }
+  }
+
+  /**
+   * Copies `bytes` (a `Uint8Array` or a {@link SecretBuffer}) into a new token, for tokens
+   * obtained some other way. With `wipeSource`, a `Uint8Array` source is zeroed after the copy.
+   *
+   * @throws {SecretError} `INVALID_ARGUMENT` for anything else; `EMPTY` for zero bytes;
+   *   `DISPOSED` for a disposed buffer
+   */
+  static from(
+    bytes: Uint8Array | SecretBuffer,
+    options?: { readonly wipeSource?: boolean },
+  ): Secret {
+    let buffer: SecretBuffer;
+    if (isSecretBuffer(bytes)) {
+      if (options !== undefined) throw invalid('Secret.from: options apply to a Uint8Array only');
+      buffer = bytes.expose((view) => SecretBuffer.from(view));
+    } else if (isUint8Array(bytes)) {
+      buffer = SecretBuffer.from(bytes, options);
+    } else {
+      throw invalid('Secret.from(bytes): expected a Uint8Array or a SecretBuffer');
+    }
+    if (buffer.byteLength === 0) {
+      buffer.dispose();
+      throw new SecretError('EMPTY', 'Secret.from(bytes): a token cannot be empty');
+    }
+    return new Secret(CONSTRUCT, buffer);
+  }
+
+  private static own(value: unknown, caller: string): SecretBuffer {
+    const buffer = bufferOf(value);
+    if (buffer === undefined) throw invalid(`${caller}: called on something that is not a Secret`);
+    return buffer;
+  }
+
+  /**
+   * Compares `candidate` with the token in constant time (`verifySecret` of
+   * `@llorch/ct-verify`: the time depends on the candidate's length only). A string is
+   * compared as UTF-8. Anything that is neither a string nor a `Uint8Array` is `false`.
+   *
+   * @throws {SecretError} `DISPOSED` after {@link Secret.dispose}
+   */
+  verify(candidate: string | Uint8Array): boolean {
+    const buffer = Secret.own(this, 'Secret.verify');
+    if (buffer.disposed) {
+      throw new SecretError('DISPOSED', 'Secret.verify: the secret was already disposed');
+    }
+    if (typeof candidate !== 'string' && !isUint8Array(candidate)) return false;
+    return buffer.expose((bytes) => verifySecret(bytes, candidate));
+  }
+
+  /**
+   * Calls `use` with the live bytes (not a copy) and returns what it returns. Whatever `use`
+   * copies out must be wiped by the caller.
+   *
+   * @throws {SecretError} `DISPOSED` after disposal; `INVALID_ARGUMENT` when `use` is not a function
+   */
+  expose<T>(use: (bytes: Uint8Array) => T): T {
+    return Secret.own(this, 'Secret.expose').expose(use);
+  }
+
+  /** The token's length in bytes; 0 once disposed. */
+  get byteLength(): number {
+    return bufferOf(this)?.byteLength ?? 0;
+  }
+
+  /** Whether {@link Secret.dispose} has run. */
+  get disposed(): boolean {
+    return bufferOf(this)?.disposed ?? true;
+  }
+
+  /** Overwrites the token with zeros. Idempotent; never throws. */
+  dispose(): void {
+    bufferOf(this)?.dispose();
+  }
+
+  /** The same as {@link Secret.dispose}, for `using` declarations. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** `[REDACTED]`. */
+  toString(): string {
+    return REDACTED;
+  }
+
+  /** `[REDACTED]`, so `JSON.stringify` shows no bytes. */
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  /** `[REDACTED]` for string and default hints, `NaN` for numbers. */
+  [Symbol.toPrimitive](hint: string): string | number {
+    return hint === 'number' ? Number.NaN : REDACTED;
+  }
+
+  /** What `console.log` and `util.inspect` show. */
+  [INSPECT](): string {
+    return `Secret ${REDACTED}`;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Secret';
+  }
+}
