@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { types } from 'node:util';
 import fc from 'fast-check';
 
 export { fc };
@@ -38,6 +39,18 @@ export async function loadPackage(name, needs = []) {
     return { missing: `${name} is not built yet: no export ${absent.join(', ')}` };
   }
   return { mod };
+}
+
+/** `instanceof` runs proxy traps; this check does not, so hostile inputs cannot break it. */
+export const isU8 = (value) => types.isUint8Array(value);
+
+/** Reads `object[key]` for an oracle; a hostile object that throws reads as `undefined`. */
+export function safeGet(object, key) {
+  try {
+    return object?.[key];
+  } catch {
+    return undefined;
+  }
 }
 
 /** The ASCII whitespace DESIGN.md says a loader trims: space, tab, LF, VT, FF, CR. */
@@ -126,7 +139,36 @@ export function hostileValues() {
   ];
 }
 
-export const hostile = () => fc.constantFrom(...hostileValues());
+// fast-check probes generated values (for a clone method), which a revoked proxy cannot
+// survive, so the arbitraries carry a marker and the worker swaps in the real value per call.
+class HostileMarker {
+  constructor(index) {
+    this.index = index;
+  }
+
+  [fc.toStringMethod]() {
+    return `hostile#${String(this.index)}`;
+  }
+}
+
+const HOSTILE_COUNT = hostileValues().length;
+
+export const hostile = () =>
+  fc.integer({ min: 0, max: HOSTILE_COUNT - 1 }).map((index) => new HostileMarker(index));
+
+/** Replaces every hostile marker in arrays and plain objects with a fresh hostile value. */
+export function materialize(value) {
+  if (value instanceof HostileMarker) return hostileValues()[value.index];
+  if (Array.isArray(value)) return value.map(materialize);
+  if (value !== null && typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value;
+    const copy = proto === null ? Object.create(null) : {};
+    for (const key of Object.keys(value)) copy[key] = materialize(value[key]);
+    return copy;
+  }
+  return value;
+}
 
 /** Anything at all: random JSON-like values and the hostile ones. */
 export const junk = () => fc.oneof(fc.anything(), hostile(), fc.constant(undefined));
