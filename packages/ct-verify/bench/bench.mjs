@@ -1,0 +1,162 @@
+// Benchmarks @llorch/ct-verify against crypto.timingSafeEqual, tsscmp and a double HMAC, all
+// measured in one run so that their ratios are comparable. Run with `pnpm bench` (it builds
+// dist/ first). Options: --time MS per task and round (default 200), --rounds N (default 7).
+//
+// One call takes about 100 ns, too close to the cost of reading the clock to be timed alone,
+// so each tinybench iteration runs a batch of calls and reports the mean per call. Tinybench
+// runs its tasks one after the other; on a shared machine the load changes between them, so
+// the whole set runs in several rounds, in a new random order each time, and each ratio is the
+// median of the per-round ratios.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { Bench } from 'tinybench';
+import tsscmp from 'tsscmp';
+import { constantTimeEqual, verifySecret } from '../dist/index.js';
+
+const { values } = parseArgs({
+  options: {
+    time: { type: 'string', default: '200' },
+    rounds: { type: 'string', default: '7' },
+  },
+});
+const time = Number(values.time);
+const rounds = Number(values.rounds);
+const SIZES = [32, 64, 1024];
+const HMAC_KEY = randomBytes(32);
+const BASELINE = 'crypto.timingSafeEqual';
+
+const median = (numbers) => {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const shuffled = (items) => {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = randomBytes(1)[0] % (i + 1);
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+};
+
+// A printable token of `size` bytes, as a bearer token would be, and a candidate that differs
+// in its last byte only, the worst case for an early-exit comparison.
+function inputs(size) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const text = Array.from(randomBytes(size), (byte) => alphabet[byte % 64]).join('');
+  const candidateText = text.slice(0, -1) + (text.endsWith('A') ? 'B' : 'A');
+  const secret = new Uint8Array(Buffer.from(text, 'latin1'));
+  const candidate = new Uint8Array(Buffer.from(candidateText, 'latin1'));
+  // A flat string, as an HTTP parser hands over a header value.
+  return { secret, candidate, text, candidateText: Buffer.from(candidate).toString('latin1') };
+}
+
+// The classic way to hide the length without a constant-time loop: compare MACs of both.
+function doubleHmac(a, b) {
+  const macA = createHmac('sha256', HMAC_KEY).update(a).digest();
+  const macB = createHmac('sha256', HMAC_KEY).update(b).digest();
+  return timingSafeEqual(macA, macB);
+}
+
+function batched(bench, batch, loop) {
+  return () => {
+    const start = bench.now();
+    const sink = loop(batch);
+    const elapsed = bench.now() - start;
+    if (sink < 0) throw new Error('unreachable');
+    return { overriddenDuration: elapsed / batch, overriddenIterationCost: elapsed };
+  };
+}
+
+const rows = [];
+for (const size of SIZES) {
+  const { secret, candidate, text, candidateText } = inputs(size);
+  // Each task has a loop of its own, so that every call site stays monomorphic.
+  const tasks = {
+    [BASELINE]: [
+      2000,
+      (n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (timingSafeEqual(secret, candidate)) k++;
+        return k;
+      },
+    ],
+    'verifySecret (bytes)': [
+      2000,
+      (n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (verifySecret(secret, candidate)) k++;
+        return k;
+      },
+    ],
+    'verifySecret (string)': [
+      2000,
+      (n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (verifySecret(secret, candidateText)) k++;
+        return k;
+      },
+    ],
+    constantTimeEqual: [
+      2000,
+      (n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (constantTimeEqual(secret, candidate)) k++;
+        return k;
+      },
+    ],
+    'tsscmp (strings)': [
+      50,
+      (n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (tsscmp(text, candidateText)) k++;
+        return k;
+      },
+    ],
+    'double HMAC-SHA256': [
+      50,
+      (n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (doubleHmac(secret, candidate)) k++;
+        return k;
+      },
+    ],
+  };
+  const names = Object.keys(tasks);
+  const perRound = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    const bench = new Bench({ time, warmupTime: round === 0 ? 200 : 30 });
+    for (const name of shuffled(names)) {
+      const [batch, loop] = tasks[name];
+      bench.add(name, batched(bench, batch, loop));
+    }
+    await bench.run();
+    for (const task of bench.tasks) perRound[task.name].push(task.result.latency.p50 * 1e6);
+  }
+  const baseline = perRound[BASELINE];
+  for (const name of names) {
+    rows.push({
+      size: `${size} B`,
+      task: name,
+      'ns/call (median)': median(perRound[name]).toFixed(0),
+      'vs timingSafeEqual': `${median(perRound[name].map((ns, i) => ns / baseline[i])).toFixed(2)}x`,
+    });
+  }
+}
+
+const cpus = os.cpus();
+console.log(
+  `@llorch/ct-verify benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ` +
+    `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}; median of ${rounds} rounds`,
+);
+console.table(rows);
+const ratio = Number.parseFloat(
+  rows.find((row) => row.size === '32 B' && row.task === 'verifySecret (bytes)')[
+    'vs timingSafeEqual'
+  ],
+);
+console.log(
+  `target: verifySecret (bytes) at 32 B <= 1.00x crypto.timingSafeEqual: ${ratio.toFixed(2)}x, ` +
+    `${ratio <= 1 ? 'met' : 'NOT met'}`,
+);

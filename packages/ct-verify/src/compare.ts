@@ -1,0 +1,142 @@
+import { byteLengthOf, isUint8Array } from './bytes.js';
+
+// Lengths beyond this would not survive the 32-bit bitwise arithmetic below. No Uint8Array
+// that a service compares comes near 2 GiB; longer inputs are simply never equal.
+const MAX_COMPARABLE_LENGTH = 0x7fff_ffff;
+
+// UTF-8 takes at most three bytes per UTF-16 code unit (a surrogate pair is two units and
+// four bytes), so a string of up to this many units always fits the shared scratch buffer.
+const SCRATCH_UNITS = 1024;
+
+const ENCODER = new TextEncoder();
+
+// One scratch buffer for every string candidate, reused so that verifying a bearer token
+// does not pay for an allocation (a fresh ArrayBuffer costs more than the comparison). It is
+// zeroed after each use: the candidate may be the secret itself. Nothing else can run while
+// it holds bytes, since verifySecret is synchronous and calls no code of its caller.
+const SHARED_SCRATCH = new Uint8Array(new ArrayBuffer(SCRATCH_UNITS * 3));
+
+// Read in place of an empty secret, so that the loop below never needs another shape.
+const ONE_ZERO_BYTE = new Uint8Array(new ArrayBuffer(1));
+
+/**
+ * Compares two byte arrays in constant time for a given length: every byte is examined,
+ * whether or not an earlier one differed (SEC-SECRET-032). Arrays of different lengths
+ * return `false` at once: the length is not secret here (SEC-SECRET-033). Use
+ * {@link verifySecret} where it is.
+ *
+ * @param a - a `Uint8Array` (a Node `Buffer` counts)
+ * @param b - a `Uint8Array` (a Node `Buffer` counts)
+ * @returns `true` when both hold the same bytes; `false` otherwise, and for anything that is
+ *   not a `Uint8Array` (`ArrayBuffer`, `DataView` and other typed arrays included). Two empty
+ *   arrays are equal. Never throws.
+ * @example
+ * ```ts
+ * import { constantTimeEqual } from '@llorch/ct-verify';
+ * constantTimeEqual(expectedTag, receivedTag); // both 32 bytes
+ * ```
+ */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (!isUint8Array(a) || !isUint8Array(b)) return false;
+  const length = byteLengthOf(a);
+  // SEC-SECRET-033: a length mismatch may short-circuit.
+  if (length !== byteLengthOf(b)) return false;
+  if (length > MAX_COMPARABLE_LENGTH) return false;
+  // SEC-SECRET-031/032: XOR each pair and OR the results together; no branch depends on a
+  // byte, and the loop always runs to the end. Unrolled by four, which V8 runs faster. Every
+  // index is below the length, so each read is a number (`as number` only tells TypeScript).
+  let difference = 0;
+  let i = 0;
+  for (; i + 3 < length; i += 4) {
+    difference |=
+      ((a[i] as number) ^ (b[i] as number)) |
+      ((a[i + 1] as number) ^ (b[i + 1] as number)) |
+      ((a[i + 2] as number) ^ (b[i + 2] as number)) |
+      ((a[i + 3] as number) ^ (b[i + 3] as number));
+  }
+  for (; i < length; i++) difference |= (a[i] as number) ^ (b[i] as number);
+  return difference === 0;
+}
+
+/**
+ * Checks a candidate against a secret, taking a time that depends on the candidate alone:
+ * neither the secret's content nor its length changes how long it runs.
+ *
+ * It goes one step further than SEC-SECRET-033 allows: the loop runs over the candidate's
+ * bytes only, and a length mismatch is folded into the result instead of returning early,
+ * so a caller who times it learns the length of what they sent and nothing else.
+ *
+ * @param secret - the secret, as a `Uint8Array`; an empty secret matches nothing
+ * @param candidate - the value to check, as a `Uint8Array` or a string; a string is compared
+ *   as its UTF-8 encoding, as `TextEncoder` produces it (a lone surrogate becomes U+FFFD)
+ * @returns `true` only when the candidate holds exactly the secret's bytes; `false`
+ *   otherwise, and for any argument of the wrong type. Never throws.
+ * @example
+ * ```ts
+ * import { verifySecret } from '@llorch/ct-verify';
+ * if (!verifySecret(tokenBytes, presentedToken)) return reply(401);
+ * ```
+ */
+export function verifySecret(secret: Uint8Array, candidate: Uint8Array | string): boolean {
+  if (!isUint8Array(secret)) return false;
+  if (typeof candidate === 'string') return verifyText(secret, candidate);
+  if (!isUint8Array(candidate)) return false;
+  return matches(secret, candidate, byteLengthOf(candidate));
+}
+
+function verifyText(secret: Uint8Array, text: string): boolean {
+  let scratch = SHARED_SCRATCH;
+  if (text.length > SCRATCH_UNITS) {
+    try {
+      scratch = new Uint8Array(new ArrayBuffer(text.length * 3));
+    } catch {
+      // The runtime could not allocate that much: far longer than any secret it holds.
+      return false;
+    }
+  }
+  // encodeInto writes into our own buffer, so the only copy of the candidate's bytes is one
+  // this function wipes; encode() would leave a fresh array to the garbage collector.
+  const { written } = ENCODER.encodeInto(text, scratch);
+  const result = matches(secret, scratch, written);
+  scratch.fill(0, 0, written);
+  return result;
+}
+
+// The candidate-length-only comparison behind verifySecret.
+function matches(secret: Uint8Array, candidate: Uint8Array, candidateLength: number): boolean {
+  const n = candidateLength;
+  const s = byteLengthOf(secret);
+  if (n > MAX_COMPARABLE_LENGTH || s > MAX_COMPARABLE_LENGTH) return false;
+  // 1 when the secret is empty, else 0. An empty secret is read as one zero byte instead,
+  // and the 1 is folded into the result, so that it matches nothing.
+  const empty = (s - 1) >>> 31;
+  const reference = empty === 1 ? ONE_ZERO_BYTE : secret;
+  const size = s + empty;
+  // Zero exactly when the lengths are equal (both are below 2^31): folded into the result
+  // instead of returning early.
+  let difference = (n ^ s) | empty;
+  // Byte i of the candidate meets byte j = i mod size of the secret, j counting up and
+  // wrapping to 0 without a branch: (j + 1 - size) >> 31 is all ones below size, else 0. The
+  // loop count is the candidate's length; while i is within the secret, j = i whatever the
+  // secret's length, and past its end the secret is read again from the start, so every read
+  // goes to the next address as before. Two cheaper schemes failed dudect on this point:
+  // reading byte 0 on a length mismatch (|t| = 40) and repeating the last byte (|t| = 35).
+  let j = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const j1 = (j + 1) & ((j + 1 - size) >> 31);
+    const j2 = (j1 + 1) & ((j1 + 1 - size) >> 31);
+    const j3 = (j2 + 1) & ((j2 + 1 - size) >> 31);
+    difference |=
+      ((candidate[i] as number) ^ (reference[j] as number)) |
+      ((candidate[i + 1] as number) ^ (reference[j1] as number)) |
+      ((candidate[i + 2] as number) ^ (reference[j2] as number)) |
+      ((candidate[i + 3] as number) ^ (reference[j3] as number));
+    j = (j3 + 1) & ((j3 + 1 - size) >> 31);
+  }
+  for (; i < n; i++) {
+    difference |= (candidate[i] as number) ^ (reference[j] as number);
+    j = (j + 1) & ((j + 1 - size) >> 31);
+  }
+  return difference === 0;
+}
