@@ -4,12 +4,12 @@ import {
   SecretBuffer,
   SecretError,
   isSecretError,
+  trueByteLength as byteLengthOf,
   wipe,
 } from '@llorch/secret-buffer';
 import { expand } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { byteLengthOf } from './bytes.js';
 
 // SHA-256 output length, for RFC 5869's counter limit.
 const HASH_BYTES = 32;
@@ -134,9 +134,8 @@ function readOptions(options: unknown): Parameters {
     byteLength < MIN_KEY_BYTES ||
     byteLength > MAX_KEY_BYTES
   ) {
-    throw invalid(
-      `options.byteLength must be an integer from ${String(MIN_KEY_BYTES)} to ${String(MAX_KEY_BYTES)}`,
-    );
+    const range = `${String(MIN_KEY_BYTES)} to ${String(MAX_KEY_BYTES)}`;
+    throw invalid(`options.byteLength must be an integer from ${range}`);
   }
   return { salt, byteLength };
 }

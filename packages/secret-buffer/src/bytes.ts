@@ -39,6 +39,19 @@ export function byteLengthOf(bytes: Uint8Array): number {
   return typeof length === 'number' ? length : 0;
 }
 
+/**
+ * The byte length of a `Uint8Array` as its internal slot holds it, whatever a subclass's
+ * `byteLength` or `length` getter claims: what a loop over the bytes may safely rely on.
+ * Never throws.
+ *
+ * @param value - any value
+ * @returns the byte length; 0 for a detached array and for anything that is not a
+ *   `Uint8Array`
+ */
+export function trueByteLength(value: unknown): number {
+  return isUint8Array(value) ? byteLengthOf(value) : 0;
+}
+
 /** Zeroes a known, attached `Uint8Array` through the intrinsic, not a subclass's own `fill`. */
 export function zeroFill(bytes: Uint8Array): void {
   Reflect.apply(typedArrayFill, bytes, [0]);

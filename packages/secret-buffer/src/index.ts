@@ -9,4 +9,4 @@ export type { FromOptions } from './secret-buffer.js';
 export { SecretError, isSecretError, SECRET_ERROR_CODES } from './errors.js';
 export type { SecretErrorCode, SecretErrorDetails } from './errors.js';
 export { wipe } from './wipe.js';
-export { isUint8Array, MAX_SECRET_BYTES } from './bytes.js';
+export { isUint8Array, MAX_SECRET_BYTES, trueByteLength } from './bytes.js';

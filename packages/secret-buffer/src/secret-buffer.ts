@@ -71,7 +71,9 @@ export class SecretBuffer implements Disposable {
   #bytes: Uint8Array;
   #disposed = false;
 
-  /** Use {@link SecretBuffer.from}, {@link SecretBuffer.fromUtf8} or {@link SecretBuffer.random}. */
+  /**
+   * Use {@link SecretBuffer.from}, {@link SecretBuffer.fromUtf8} or {@link SecretBuffer.random}.
+   */
   private constructor(token: symbol, bytes: Uint8Array) {
     if (token !== CONSTRUCT) {
       throw invalid('new SecretBuffer(): use SecretBuffer.from, fromUtf8 or random');
@@ -173,7 +175,8 @@ export class SecretBuffer implements Disposable {
    * and whatever `use` writes to it changes the secret. Copy out only what must outlive the
    * call, and wipe the copy. An exception thrown by `use` reaches the caller unchanged.
    *
-   * @throws {SecretError} `DISPOSED` after disposal; `INVALID_ARGUMENT` when `use` is not a function
+   * @throws {SecretError} `DISPOSED` after disposal; `INVALID_ARGUMENT` when `use` is not a
+   *   function
    */
   expose<T>(use: (bytes: Uint8Array) => T): T {
     if (typeof use !== 'function') {

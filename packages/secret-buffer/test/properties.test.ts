@@ -6,6 +6,7 @@ import {
   SecretError,
   isSecretError,
   isUint8Array,
+  trueByteLength,
   wipe,
 } from '../src/index.js';
 import { anyInput, resolve } from './hostile-values.js';
@@ -88,11 +89,12 @@ describe('every public function returns or throws SecretError, whatever it is gi
     );
   });
 
-  it('SEC-SECRET-001 isSecretError and isUint8Array never throw', () => {
+  it('SEC-SECRET-001 isSecretError, isUint8Array and trueByteLength never throw', () => {
     fc.assert(
       fc.property(anyInput, anyInput, (value, code) => {
         expect(outcomeOf(() => isSecretError(asAny(value), asAny(code)))).toBe('returned');
         expect(outcomeOf(() => isUint8Array(asAny(value)))).toBe('returned');
+        expect(outcomeOf(() => trueByteLength(asAny(value)))).toBe('returned');
       }),
       RUNS,
     );
@@ -158,5 +160,32 @@ describe('bounds', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('trueByteLength', () => {
+  class Liar extends Uint8Array {
+    override get byteLength(): number {
+      return 1_000_000;
+    }
+    override get length(): number {
+      return 1_000_000;
+    }
+  }
+
+  it('reads the internal slot, not what a subclass claims', () => {
+    expect(trueByteLength(new Liar(3))).toBe(3);
+    expect(trueByteLength(new Uint8Array(new ArrayBuffer(10), 2, 5))).toBe(5);
+    expect(trueByteLength(Buffer.from('abcd'))).toBe(4);
+  });
+
+  it('is 0 for a detached array and for anything that is not a Uint8Array', () => {
+    const detached = new Uint8Array(8);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    expect(trueByteLength(detached)).toBe(0);
+    for (const value of [null, 7, 'abc', [1, 2], new ArrayBuffer(4), new Uint16Array(4), {}]) {
+      expect(trueByteLength(value)).toBe(0);
+    }
+    expect(trueByteLength({ [Symbol.toStringTag]: 'Uint8Array', byteLength: 4 })).toBe(0);
   });
 });
