@@ -1,12 +1,13 @@
 // Benchmarks @llorch/ct-verify against crypto.timingSafeEqual, tsscmp and a double HMAC, all
-// measured in one run so that their ratios are comparable. Run with `pnpm bench` (it builds
-// dist/ first). Options: --time MS per task and round (default 200), --rounds N (default 7).
+// measured in one run so that their ratios are comparable. Run with `pnpm bench` from the
+// repository root, which builds dist/ first. Options: --time MS per task and round (default 200),
+// --rounds N (default 7).
 //
-// One call takes about 100 ns, too close to the cost of reading the clock to be timed alone,
-// so each tinybench iteration runs a batch of calls and reports the mean per call. Tinybench
-// runs its tasks one after the other; on a shared machine the load changes between them, so
-// the whole set runs in several rounds, in a new random order each time, and each ratio is the
-// median of the per-round ratios.
+// One call takes about 100 ns, too close to the cost of reading the clock to be timed alone, so
+// each tinybench iteration runs a batch of calls and reports the mean per call. Tinybench runs its
+// tasks one after the other; on a shared machine the load changes between them, so the whole set
+// runs in several rounds, in a new random order each time, and each ratio is the median of the per-
+// round ratios.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';

@@ -1,8 +1,8 @@
 // Benchmarks deriveKey against raw @noble/hashes hkdf (what it is built on) and node:crypto
-// hkdfSync, measured in one run so that their ratios are comparable. Run with `pnpm bench`
-// (it builds dist/ first). Options: --time MS per task and round (default 300), --rounds N
-// (default 7). Tinybench runs its tasks one after the other; on a shared machine the load
-// changes between them, so the whole set runs in several rounds and each ratio is the median
+// hkdfSync, measured in one run so that their ratios are comparable. Run with `pnpm bench` from the
+// repository root, which builds dist/ first. Options: --time MS per task and round (default 300),
+// --rounds N (default 7). Tinybench runs its tasks one after the other; on a shared machine the
+// load changes between them, so the whole set runs in several rounds and each ratio is the median
 // of the per-round ratios.
 import { hkdfSync, randomBytes } from 'node:crypto';
 import os from 'node:os';
