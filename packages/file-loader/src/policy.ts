@@ -55,9 +55,8 @@ function trustedOwner(uid: number, euid: number): boolean {
   return uid === 0 || uid === euid;
 }
 
-/** Whether a directory that passed {@link directoryProblem} is writable by others anyway. */
-export function isSharedDirectory(facts: Facts): boolean {
-  return (facts.mode & GROUP_OTHER_WRITE) !== 0;
+function isRootSticky(facts: Facts): boolean {
+  return facts.uid === 0 && (facts.mode & STICKY) !== 0;
 }
 
 /**
@@ -80,8 +79,7 @@ export function directoryProblem(
       { path },
     );
   }
-  const sticky = (facts.mode & STICKY) !== 0;
-  if ((facts.mode & GROUP_OTHER_WRITE) !== 0 && !(sticky && facts.uid === 0)) {
+  if ((facts.mode & GROUP_OTHER_WRITE) !== 0 && !isRootSticky(facts)) {
     return new SecretError(
       'INSECURE_PARENT',
       `${path}, a directory on the path to the secret, has mode ${octal(facts.mode)}: other ` +
@@ -94,15 +92,35 @@ export function directoryProblem(
 }
 
 /**
- * A symlink inside a directory other users may write to (a sticky one such as `/tmp`) is
- * refused outright: where it points is not the decision of the file's owner alone.
+ * Why a symlink on the path must not be followed, if it must not: `link`, with the `lstat`
+ * `linkFacts`, sits in `directory`, with the `lstat` `directoryFacts`.
+ *
+ * Where only the directory's trusted owner can write, nobody else can have put the link there,
+ * whoever owns it. A root-owned sticky directory (`/tmp`, or the 1777 volume a kubelet mounts)
+ * lets anyone add a link, but lets no one rename or delete another user's, and a link's target
+ * cannot be changed in place: so the link is as trustworthy as its owner, and one that belongs
+ * to root or to the process's user is followed, as the kubelet's `key -> ..data/key` must be.
+ * This is also the rule of Linux's `fs.protected_symlinks`. Any other group- or other-writable
+ * directory leaves every link in it open to a swap.
  */
-export function sharedSymlinkProblem(link: string, directory: string, facts: Facts): SecretError {
+export function symlinkProblem(
+  link: string,
+  directory: string,
+  directoryFacts: Facts,
+  linkFacts: Facts,
+  euid: number,
+): SecretError | undefined {
+  const problem = directoryProblem(directory, directoryFacts, euid);
+  if (problem !== undefined) return problem;
+  if ((directoryFacts.mode & GROUP_OTHER_WRITE) === 0) return undefined;
+  if (trustedOwner(linkFacts.uid, euid)) return undefined;
   return new SecretError(
     'INSECURE_PARENT',
-    `${link} is a symlink inside ${directory}, a directory other users can write to (mode ` +
-      `${octal(facts.mode)}); give the path of the target itself, or keep the link in a ` +
-      'directory only its owner can write',
+    `${link} is a symlink owned by uid ${String(linkFacts.uid)} inside ${directory}, a sticky ` +
+      `directory other users can write to (mode ${octal(directoryFacts.mode)}), where a link ` +
+      `is followed only when root or this process's user (uid ${String(euid)}) owns it; give ` +
+      'the path of the target itself, or, if the link is meant to be there, run ' +
+      `chown -h ${String(euid)} ${link}`,
     { path: directory },
   );
 }

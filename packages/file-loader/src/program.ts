@@ -13,10 +13,9 @@ import {
   directoryProblem,
   failureFromErrno,
   fileProblem,
-  isSharedDirectory,
   MAX_SYMLINKS,
   sameFile,
-  sharedSymlinkProblem,
+  symlinkProblem,
   tooLarge,
   unverifiedFileProblem,
   type Facts,
@@ -169,7 +168,8 @@ function speculate(base: readonly string[], pending: readonly string[]): LstatRe
  * followed physically (a relative target against the link's directory, and `..` after a link
  * leaves the link's target), at most {@link MAX_SYMLINKS} links. Every directory passed through
  * is checked with {@link directoryProblem}, the root `/` and those holding a followed link
- * included; the last component is returned unchecked, for the caller to judge.
+ * included, and every link with {@link symlinkProblem} before it is read; the last component is
+ * returned unchecked, for the caller to judge.
  *
  * The `lstat` calls are asked for in batches: the components that the path already names are
  * looked up together (in parallel by the asynchronous driver), and the results are used in walk
@@ -227,7 +227,8 @@ function* walk(start: string, given: string, euid: number): Program<Walked> {
       if (links > MAX_SYMLINKS) {
         throw failureFromErrno('ELOOP', { given, at: path, action: 'walk' });
       }
-      if (isSharedDirectory(parent)) throw sharedSymlinkProblem(path, joined(resolved), parent);
+      const untrusted = symlinkProblem(path, joined(resolved), parent, facts, euid);
+      if (untrusted !== undefined) throw untrusted;
       const target = yield* text({ op: 'readlink', path }, given, path);
       if (target === '') throw failureFromErrno('ENOENT', { given, at: path, action: 'readlink' });
       if (target.startsWith('/')) {

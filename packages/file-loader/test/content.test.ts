@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { isSecretError } from '@llorch/secret-buffer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSecretFileSync } from '../src/index.js';
 import {
   bytesOf,
   expectFailure,
@@ -96,7 +95,7 @@ describe.each(secretForms)('content (%s)', (_form, load) => {
   });
 });
 
-describe('a file that grows while being read', () => {
+describe.each(secretForms)('a file that grows while being read (%s)', (_form, load) => {
   it('never yields more than maxBytes bytes, nor bytes that were never in the file', async () => {
     const path = file('g'.repeat(16));
     const writer = spawn(
@@ -117,7 +116,7 @@ describe('a file that grows while being read', () => {
       const codes = new Set<string>();
       for (let i = 0; i < 500; i += 1) {
         try {
-          const secret = loadSecretFileSync(path, { maxBytes: 4096 });
+          const secret = await load(path, { maxBytes: 4096 });
           const bytes = bytesOf(secret);
           expect(bytes.length).toBeLessThanOrEqual(4096);
           expect(bytes.every((byte) => byte === 0x67)).toBe(true);

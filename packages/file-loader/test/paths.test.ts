@@ -1,11 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  bytesOf,
   expectFailure,
+  keyForms,
   marker,
   mkdir,
+  NOBODY,
   removeDir,
   secretForms,
   tempDir,
@@ -182,8 +186,11 @@ describe.each(secretForms)('root (%s)', (_form, load) => {
 });
 
 describe.each(secretForms)('a Kubernetes secret volume (%s)', (_form, load) => {
-  function volume(mode: number): { root: string; content: string; key: string } {
-    const root = mkdir(join(dir, unique('volume')), 0o755);
+  function volume(
+    mode: number,
+    volumeMode = 0o755,
+  ): { root: string; content: string; key: string } {
+    const root = mkdir(join(dir, unique('volume')), volumeMode);
     const stamp = mkdir(join(root, '..2026_12_03_00_00_00.1'), 0o755);
     const content = marker();
     writeFile(join(stamp, 'key'), content, mode);
@@ -219,5 +226,65 @@ describe.each(secretForms)('a Kubernetes secret volume (%s)', (_form, load) => {
   it('loads 0440 under fsGroup with allowGroupRead', async () => {
     const { root, content, key } = volume(0o440);
     expect(textOf(await load(key, { root, allowGroupRead: true }))).toBe(content);
+  });
+
+  // A real kubelet mounts the volume root-owned with mode 1777 (drwxrwxrwt), holding its
+  // root-owned links: the layout the tests above leave out by using 0755.
+  function kubeletVolume(mode: number): { root: string; content: string; key: string } {
+    const made = volume(mode, 0o1777);
+    expect(fs.lstatSync(made.root).mode & 0o7777).toBe(0o1777);
+    expect(fs.lstatSync(made.root).uid).toBe(0);
+    expect(fs.lstatSync(made.key).uid).toBe(0);
+    expect(fs.lstatSync(join(made.root, '..data')).uid).toBe(0);
+    return made;
+  }
+
+  it('SEC-SECRET-023 loads through root-owned links in a root-owned 1777 volume', async () => {
+    const { root, content, key } = kubeletVolume(0o400);
+    expect(textOf(await load(key, { root }))).toBe(content);
+    expect(textOf(await load(key))).toBe(content);
+  });
+
+  it('SEC-SECRET-023 loads from a root-owned 1777 volume after ..data is swapped', async () => {
+    const { root, content, key } = kubeletVolume(0o400);
+    expect(textOf(await load(key, { root }))).toBe(content);
+    const next = mkdir(join(root, '..2026_12_04_00_00_00.2'), 0o755);
+    const updated = marker();
+    writeFile(join(next, 'key'), updated, 0o400);
+    fs.symlinkSync('..2026_12_04_00_00_00.2', join(root, '..data_tmp'));
+    fs.renameSync(join(root, '..data_tmp'), join(root, '..data'));
+    expect(textOf(await load(key, { root }))).toBe(updated);
+  });
+
+  it('SEC-SECRET-021 loads 0440 from a root-owned 1777 volume with allowGroupRead', async () => {
+    const { root, content, key } = kubeletVolume(0o440);
+    expect(textOf(await load(key, { root, allowGroupRead: true }))).toBe(content);
+  });
+
+  it('SEC-SECRET-023 refuses ..data swapped to a uid 65534 link in a 1777 volume', async () => {
+    const { root, key } = kubeletVolume(0o400);
+    const planted = mkdir(join(dir, unique('planted')), 0o755);
+    const decoy = marker();
+    writeFile(join(planted, 'key'), decoy, 0o400);
+    fs.symlinkSync(planted, join(root, '..data_tmp'));
+    fs.lchownSync(join(root, '..data_tmp'), NOBODY, NOBODY);
+    fs.renameSync(join(root, '..data_tmp'), join(root, '..data'));
+    const error = await expectFailure(load(key), 'INSECURE_PARENT', decoy);
+    expect(error.path).toBe(root);
+    expect(error.message).toContain(`${root}/..data`);
+    expect(error.message).toContain(`uid ${String(NOBODY)}`);
+  });
+});
+
+describe.each(keyForms)('a key in a Kubernetes secret volume (%s)', (_form, load) => {
+  it('SEC-SECRET-023 loads a hex key through root-owned links in a 1777 volume', async () => {
+    const root = mkdir(join(dir, unique('key-volume')), 0o1777);
+    const stamp = mkdir(join(root, '..2026_12_03_00_00_00.1'), 0o755);
+    const digits = randomBytes(32).toString('hex');
+    writeFile(join(stamp, 'hmac.key'), `${digits}\n`, 0o400);
+    fs.symlinkSync('..2026_12_03_00_00_00.1', join(root, '..data'));
+    fs.symlinkSync('..data/hmac.key', join(root, 'hmac.key'));
+    const key = await load(join(root, 'hmac.key'), { root });
+    expect(Buffer.from(bytesOf(key)).toString('hex')).toBe(digits);
   });
 });

@@ -134,16 +134,49 @@ describe.each(secretForms)('permissions (%s)', (_form, load) => {
     expect(error.message).toContain(`uid ${String(NOBODY)}`);
   });
 
-  it('SEC-SECRET-023 refuses a symlink sitting in a world-writable sticky directory', async () => {
+  // Tests run as root, so a link this process makes is one the rule trusts: the refused link
+  // is handed to another uid, as a link planted in /tmp by another user would be.
+  it('SEC-SECRET-023 refuses a symlink of uid 65534 in a root-owned 1777 directory', async () => {
     const sticky = join(dir, unique('sticky-link'));
     mkdir(sticky);
     const { path, content } = fixture(0o600);
-    fs.symlinkSync(path, join(sticky, 'link'));
+    const link = join(sticky, 'link');
+    fs.symlinkSync(path, link);
+    fs.lchownSync(link, NOBODY, NOBODY);
     fs.chmodSync(sticky, 0o1777);
-    const error = await expectFailure(load(join(sticky, 'link')), 'INSECURE_PARENT', content);
+    expect(fs.lstatSync(sticky).uid).toBe(0);
+    const error = await expectFailure(load(link), 'INSECURE_PARENT', content);
     expect(error.path).toBe(sticky);
     expect(error.message).toContain('symlink');
+    expect(error.message).toContain(`owned by uid ${String(NOBODY)}`);
+    expect(error.message).toContain('give the path of the target itself');
+    expect(error.message).toContain(`chown -h 0 ${link}`);
   });
+
+  it('SEC-SECRET-023 follows a root-owned symlink in a root-owned 1777 directory', async () => {
+    const sticky = mkdir(join(dir, unique('sticky-root-link')), 0o1777);
+    const { path, content } = fixture(0o600);
+    const link = join(sticky, 'link');
+    fs.symlinkSync(path, link);
+    expect(fs.lstatSync(sticky).uid).toBe(0);
+    expect(fs.lstatSync(link).uid).toBe(0);
+    expect(textOf(await load(link))).toBe(content);
+  });
+
+  it.each(modeRows([0o777, 0o770, 0o757]))(
+    'SEC-SECRET-023 refuses a root-owned symlink in a root-owned %s (not sticky) directory',
+    async (_label, mode) => {
+      const loose = mkdir(join(dir, unique('loose-link')));
+      const { path, content } = fixture(0o600);
+      const link = join(loose, 'link');
+      fs.symlinkSync(path, link);
+      fs.chmodSync(loose, mode);
+      expect(fs.lstatSync(link).uid).toBe(0);
+      const error = await expectFailure(load(link), 'INSECURE_PARENT', content);
+      expect(error.path).toBe(loose);
+      expect(error.message).toContain(`chmod go-w ${loose}`);
+    },
+  );
 
   it('SEC-SECRET-023 checks the directory of a followed symlink, not only the link', async () => {
     const loose = mkdir(join(dir, unique('target-dir')));
