@@ -31,6 +31,15 @@ function label(origin: Origin): string {
   return origin === 'environment' ? '$CREDENTIALS_DIRECTORY' : 'options.directory';
 }
 
+/** How to get a directory that passes, for the messages that say what is wrong with one. */
+function remedy(origin: Origin): string {
+  return origin === 'environment'
+    ? 'systemd sets $CREDENTIALS_DIRECTORY for a unit with LoadCredential= or ' +
+        'ImportCredential=; run this process as that unit, or pass options.directory'
+    : 'pass the directory systemd made for the unit, its $CREDENTIALS_DIRECTORY ' +
+        '(/run/credentials/<unit>)';
+}
+
 function invalidDirectory(message: string, path?: string, errno?: string): SecretError {
   return new SecretError('INVALID_CREDENTIALS_DIRECTORY', message, { path, errno });
 }
@@ -86,7 +95,9 @@ function normalize(value: string, origin: Origin): string {
   if (value.length > PATH_MAX) {
     throw invalidDirectory(`${name} is ${String(value.length)} characters long, over PATH_MAX`);
   }
-  if (value.includes('\0')) throw invalidDirectory(`${name} contains a NUL byte`);
+  if (value.includes('\0')) {
+    throw invalidDirectory(`${name} contains a NUL byte; ${remedy(origin)}`);
+  }
   const shown = JSON.stringify(value);
   if (!value.startsWith('/')) {
     throw invalidDirectory(
@@ -116,13 +127,21 @@ function statFailure(error: unknown, path: string, origin: Origin): SecretError 
   const name = label(origin);
   const errno = errnoOf(error);
   if (errno === 'ENOENT') {
-    return invalidDirectory(`${name} ${path} does not exist`, path, errno);
+    return invalidDirectory(`${name} ${path} does not exist; ${remedy(origin)}`, path, errno);
   }
   if (errno === 'ENOTDIR') {
-    return invalidDirectory(`${name} ${path}: a parent of it is not a directory`, path, errno);
+    return invalidDirectory(
+      `${name} ${path}: a parent of it is not a directory; ${remedy(origin)}`,
+      path,
+      errno,
+    );
   }
+  const fix =
+    errno === 'EACCES' || errno === 'EPERM'
+      ? "this process's user needs search (x) permission on every directory above it"
+      : 'check the path and the file system it is on';
   return invalidDirectory(
-    `${name} ${path} could not be examined (${errno ?? 'unknown error'})`,
+    `${name} ${path} could not be examined (${errno ?? 'unknown error'}); ${fix}`,
     path,
     errno,
   );
@@ -141,7 +160,9 @@ function inspect(stats: BigIntStats, path: string, origin: Origin): CheckedDirec
       path,
     );
   }
-  if (!stats.isDirectory()) throw invalidDirectory(`${name} ${path} is not a directory`, path);
+  if (!stats.isDirectory()) {
+    throw invalidDirectory(`${name} ${path} is not a directory; ${remedy(origin)}`, path);
+  }
   const uid = processUid();
   if (uid === undefined) {
     throw new SecretError(
