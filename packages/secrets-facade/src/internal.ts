@@ -33,10 +33,19 @@ export function asSecretError(error: unknown, context: string): SecretError {
   });
 }
 
-/** A short, value-free description of what a caller passed, for messages. */
+// Array.isArray throws on a revoked Proxy; a value that cannot say is treated as no array.
+function isArray(value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** A short, value-free description of what a caller passed, for messages; never throws. */
 export function describeType(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
+  if (isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
@@ -48,7 +57,7 @@ export function describeType(value: unknown): string {
  */
 export function snapshotOptions(options: unknown, caller: string): Record<string, unknown> {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  if (typeof options !== 'object' || options === null || isArray(options)) {
     throw invalid(`${caller}: options must be an object, not ${describeType(options)}`);
   }
   try {

@@ -1,6 +1,6 @@
 import type { LoadOptions } from '@llorch/file-loader';
 import { isSecretError, SecretError } from '@llorch/secret-buffer';
-import { checkVariableName, readFileVariable } from './environment.js';
+import { readFileVariable } from './environment.js';
 import { asSecretError, describeType, invalid, isUrl, snapshotOptions } from './internal.js';
 import { Secret, type CredentialOptions } from './secret.js';
 
@@ -51,13 +51,41 @@ interface Plan {
 
 const CALLER = 'resolveServiceSecret';
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Secret.fromEnv's limit, so that every name accepted here can also be read with allowEnv;
+// tested before the pattern, so that a huge string is refused without being scanned.
+const MAX_VARIABLE_NAME_LENGTH = 1024;
+const EXAMPLE_NAME = 'an environment variable name such as LLORCH_API_TOKEN';
+const NAME_FORM = '1 to 1024 ASCII letters, digits and "_", not starting with a digit';
+
+/**
+ * Returns `name` once it is a variable name {@link resolveServiceSecret} accepts. The slug of
+ * such a name holds only `a-z`, `0-9` and `-`, so it cannot climb out of
+ * {@link DEFAULT_SECRETS_DIRECTORY}. Messages describe the expected form, never the value: a
+ * caller who passes a token by mistake must not find it in a log.
+ *
+ * @throws {SecretError} `INVALID_ARGUMENT` for a non-string or a name of another form
+ */
+function checkServiceName(name: unknown, caller: string): string {
+  if (typeof name !== 'string') {
+    throw invalid(`${caller}: name must be a string (${EXAMPLE_NAME}), not ${describeType(name)}`);
+  }
+  if (name.length > MAX_VARIABLE_NAME_LENGTH || !VARIABLE_NAME.test(name)) {
+    throw invalid(`${caller}: name must be ${EXAMPLE_NAME}: ${NAME_FORM}`);
+  }
+  return name;
+}
 
 /**
  * The file and credential name a variable name implies: `LLORCH_API_TOKEN` gives `api-token`.
  * A leading `LLORCH_` goes, the rest is lower-cased, and `_` becomes `-`.
+ *
+ * @throws {SecretError} `INVALID_ARGUMENT` when `name` is not a string of the form
+ *   {@link resolveServiceSecret} accepts (ASCII letters, digits and `_`, not starting with a
+ *   digit, at most 1024 characters)
  */
 export function secretSlug(name: string): string {
-  const bare = /^LLORCH_./.test(name) ? name.slice('LLORCH_'.length) : name;
+  const variable = checkServiceName(name, 'secretSlug');
+  const bare = /^LLORCH_./.test(variable) ? variable.slice('LLORCH_'.length) : variable;
   return bare.toLowerCase().replaceAll('_', '-');
 }
 
@@ -69,10 +97,7 @@ function optionalString(value: unknown, key: string, fallback: string): string |
 }
 
 function plan(name: unknown, options: unknown): Plan {
-  const variable = checkVariableName(name, CALLER);
-  if (!VARIABLE_NAME.test(variable)) {
-    throw invalid(`${CALLER}: name must look like LLORCH_API_TOKEN (letters, digits, "_")`);
-  }
+  const variable = checkServiceName(name, CALLER);
   const {
     path,
     defaultPath,

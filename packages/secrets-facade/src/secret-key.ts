@@ -163,7 +163,8 @@ export class SecretKey implements Disposable {
   /**
    * Calls `use` with the live 32 bytes (not a copy) and returns what it returns.
    *
-   * @throws {SecretError} `DISPOSED` after disposal; `INVALID_ARGUMENT` when `use` is not a function
+   * @throws {SecretError} `DISPOSED` after disposal; `INVALID_ARGUMENT` when `use` is not a
+   *   function
    */
   expose<T>(use: (bytes: Uint8Array) => T): T {
     return SecretKey.own(this, 'SecretKey.expose').expose(use);
@@ -189,16 +190,22 @@ export class SecretKey implements Disposable {
 
   /** Overwrites the key with zeros. Idempotent; never throws. */
   dispose(): void {
-    try {
-      SecretKey.own(this, 'SecretKey.dispose').dispose();
-    } catch {
-      // Called on something that is not a SecretKey: there is nothing of ours to wipe.
-    }
+    SecretKey.disposeOf(this);
   }
 
   /** The same as {@link SecretKey.dispose}, for `using` declarations. */
   [Symbol.dispose](): void {
-    this.dispose();
+    // Not this.dispose(): on a foreign receiver, or one whose dispose was replaced, that
+    // lookup could throw, and disposal must never throw.
+    SecretKey.disposeOf(this);
+  }
+
+  private static disposeOf(value: unknown): void {
+    try {
+      SecretKey.own(value, 'SecretKey.dispose').dispose();
+    } catch {
+      // Called on something that is not a SecretKey: there is nothing of ours to wipe.
+    }
   }
 
   /** `[REDACTED]`. */

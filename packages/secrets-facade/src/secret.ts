@@ -1,6 +1,12 @@
 import { verifySecret } from '@llorch/ct-verify';
 import { loadSecretFile, loadSecretFileSync, type LoadOptions } from '@llorch/file-loader';
-import { isUint8Array, REDACTED, SecretBuffer, SecretError } from '@llorch/secret-buffer';
+import {
+  isSecretError,
+  isUint8Array,
+  REDACTED,
+  SecretBuffer,
+  SecretError,
+} from '@llorch/secret-buffer';
 import { loadCredential, loadCredentialSync, type CredentialOptions } from '@llorch/systemd-creds';
 import { readEnvironmentSecret } from './environment.js';
 import { asSecretError, invalid, isSecretBuffer } from './internal.js';
@@ -20,6 +26,31 @@ let bufferOf: (value: unknown) => SecretBuffer | undefined = () => undefined;
  */
 export function secretBufferOf(value: unknown): SecretBuffer | undefined {
   return bufferOf(value);
+}
+
+/**
+ * A fresh copy of what `source` holds. `instanceof` only reads the prototype chain, which a
+ * Proxy can fake, so `source.expose` may be anyone's code: the copy is taken only from what it
+ * hands to our callback, and a failure that is not a SecretError (a real buffer throws nothing
+ * else) means `source` was no SecretBuffer.
+ */
+function copyOfBuffer(source: SecretBuffer): SecretBuffer {
+  let copy: SecretBuffer | undefined;
+  try {
+    source.expose((view: Uint8Array) => {
+      // A forged expose may call back more than once; no earlier copy may go unwiped.
+      copy?.dispose();
+      copy = SecretBuffer.from(view);
+    });
+  } catch (error) {
+    copy?.dispose();
+    if (isSecretError(error)) throw error;
+    throw invalid('Secret.from(bytes): expected a Uint8Array or a SecretBuffer');
+  }
+  if (copy === undefined) {
+    throw invalid('Secret.from(bytes): expected a Uint8Array or a SecretBuffer');
+  }
+  return copy;
 }
 
 /**
@@ -78,8 +109,8 @@ export class Secret implements Disposable {
    * Loads a token from the systemd credential `name` (`LoadCredential=` in the unit). Rejects,
    * never throws.
    *
-   * @throws {SecretError} `CREDENTIALS_UNAVAILABLE` outside such a service, `INVALID_CREDENTIAL_NAME`,
-   *   and any code of the file loader
+   * @throws {SecretError} `CREDENTIALS_UNAVAILABLE` outside such a service,
+   *   `INVALID_CREDENTIAL_NAME`, and any code of the file loader
    */
   static async fromSystemdCredential(name: string, options?: CredentialOptions): Promise<Secret> {
     try {
@@ -107,7 +138,8 @@ export class Secret implements Disposable {
    * existed. The value is trimmed as a file is. The JavaScript string the environment gave
    * cannot be wiped: it outlives {@link Secret.dispose}.
    *
-   * @throws {SecretError} `NOT_FOUND` when unset, `EMPTY` when blank, `INVALID_ARGUMENT` for a bad name
+   * @throws {SecretError} `NOT_FOUND` when unset, `EMPTY` when blank, `INVALID_ARGUMENT` for a
+   *   bad name
    */
   static fromEnv(name: string): Secret {
     try {
@@ -128,20 +160,26 @@ export class Secret implements Disposable {
     bytes: Uint8Array | SecretBuffer,
     options?: { readonly wipeSource?: boolean },
   ): Secret {
-    let buffer: SecretBuffer;
-    if (isSecretBuffer(bytes)) {
-      if (options !== undefined) throw invalid('Secret.from: options apply to a Uint8Array only');
-      buffer = bytes.expose((view) => SecretBuffer.from(view));
-    } else if (isUint8Array(bytes)) {
-      buffer = SecretBuffer.from(bytes, options);
-    } else {
-      throw invalid('Secret.from(bytes): expected a Uint8Array or a SecretBuffer');
+    try {
+      let buffer: SecretBuffer;
+      if (isSecretBuffer(bytes)) {
+        if (options !== undefined) {
+          throw invalid('Secret.from: options apply to a Uint8Array only');
+        }
+        buffer = copyOfBuffer(bytes);
+      } else if (isUint8Array(bytes)) {
+        buffer = SecretBuffer.from(bytes, options);
+      } else {
+        throw invalid('Secret.from(bytes): expected a Uint8Array or a SecretBuffer');
+      }
+      if (buffer.byteLength === 0) {
+        buffer.dispose();
+        throw new SecretError('EMPTY', 'Secret.from(bytes): a token cannot be empty');
+      }
+      return new Secret(CONSTRUCT, buffer);
+    } catch (error) {
+      throw asSecretError(error, 'Secret.from');
     }
-    if (buffer.byteLength === 0) {
-      buffer.dispose();
-      throw new SecretError('EMPTY', 'Secret.from(bytes): a token cannot be empty');
-    }
-    return new Secret(CONSTRUCT, buffer);
   }
 
   private static own(value: unknown, caller: string): SecretBuffer {
@@ -170,7 +208,8 @@ export class Secret implements Disposable {
    * Calls `use` with the live bytes (not a copy) and returns what it returns. Whatever `use`
    * copies out must be wiped by the caller.
    *
-   * @throws {SecretError} `DISPOSED` after disposal; `INVALID_ARGUMENT` when `use` is not a function
+   * @throws {SecretError} `DISPOSED` after disposal; `INVALID_ARGUMENT` when `use` is not a
+   *   function
    */
   expose<T>(use: (bytes: Uint8Array) => T): T {
     return Secret.own(this, 'Secret.expose').expose(use);
@@ -193,7 +232,9 @@ export class Secret implements Disposable {
 
   /** The same as {@link Secret.dispose}, for `using` declarations. */
   [Symbol.dispose](): void {
-    this.dispose();
+    // Not this.dispose(): on a foreign receiver, or one whose dispose was replaced, that
+    // lookup could throw, and disposal must never throw.
+    bufferOf(this)?.dispose();
   }
 
   /** `[REDACTED]`. */

@@ -51,6 +51,34 @@ describe('resolveServiceSecret', () => {
     expect(DEFAULT_SECRETS_DIRECTORY).toBe('/etc/llorch/secrets');
   });
 
+  it('SEC-SECRET-001 secretSlug refuses a non-string or malformed name', () => {
+    const refusals = [
+      null,
+      undefined,
+      42,
+      {},
+      ['LLORCH_API_TOKEN'],
+      '',
+      '../etc/passwd',
+      '9_LIVES',
+    ];
+    for (const name of [...refusals, 'A'.repeat(1025), 'LLORCH_tok3n-value']) {
+      let caught: unknown;
+      try {
+        secretSlug(name as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isSecretError(caught, 'INVALID_ARGUMENT'), String(name)).toBe(true);
+      const message = (caught as Error).message;
+      expect(message).toMatch(/^secretSlug: name must be .*LLORCH_API_TOKEN/);
+      // The parameter and the expected form, never what was passed.
+      expect(message).not.toContain('tok3n-value');
+      expect(message).not.toContain('etc/passwd');
+    }
+    expect(secretSlug('A'.repeat(1024))).toBe('a'.repeat(1024));
+  });
+
   it('takes an explicit path first, over <NAME>_FILE', async () => {
     const explicit = writeSecretFile(dir, 'explicit', TOKEN);
     process.env[`${NAME}_FILE`] = writeSecretFile(dir, 'from-variable', 'other-token');
