@@ -379,3 +379,85 @@ export function loadOptionsArbitrary(sandbox, extra = {}) {
     { weight: 1, arbitrary: junk() },
   );
 }
+
+/** Credential names: the sandbox's own, every edge of systemd's rule, random text and junk. */
+export function credentialNameArbitrary() {
+  return fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom('token', 'key', 'open', 'subdir', 'alias', 'with:colon'),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        '',
+        '.',
+        '..',
+        'a/b',
+        '/token',
+        'token/',
+        'a:b',
+        '\x7f',
+        '\x1f',
+        'tab\there',
+        'é',
+        'x'.repeat(255),
+        'x'.repeat(256),
+        '../token',
+        'token\0',
+        ' ',
+      ),
+    },
+    { weight: 2, arbitrary: text(40) },
+    { weight: 1, arbitrary: junk() },
+  );
+}
+
+/** systemd's credential name rule, as DESIGN.md states it: the oracle of every name check. */
+export function validCredentialName(name) {
+  if (typeof name !== 'string' || name === '' || name === '.' || name === '..') return false;
+  if (Buffer.byteLength(name) > 255) return false;
+  return /^[\x20-\x7e]*$/.test(name) && !name.includes('/') && !name.includes(':');
+}
+
+/** Values for `$CREDENTIALS_DIRECTORY` or a `directory` option, good and bad. */
+export function credentialsDirectoryArbitrary(sandbox) {
+  const creds = sandbox.paths.creds;
+  return fc.oneof(
+    fc.constantFrom(
+      creds,
+      `${creds}/`,
+      `${creds}//`,
+      `${creds}/.`,
+      `${creds}/../creds`,
+      sandbox.paths.dir,
+      sandbox.paths.secret,
+      sandbox.paths.up,
+      'creds',
+      '/nonexistent',
+      '/etc',
+      '/',
+      '',
+    ),
+    text(30),
+    junk(),
+  );
+}
+
+/**
+ * A copy of `process.env`, for {@link restoreEnvironment}. Targets that set or delete variables
+ * take one per input, so that no input sees what an earlier one left behind.
+ */
+export function snapshotEnvironment() {
+  return { ...process.env };
+}
+
+/** Puts `process.env` back as `snapshot` had it: added variables go, removed ones return. */
+export function restoreEnvironment(snapshot) {
+  for (const key of Object.keys(process.env)) {
+    if (!Object.hasOwn(snapshot, key)) delete process.env[key];
+  }
+  for (const [key, value] of Object.entries(snapshot)) {
+    if (process.env[key] !== value) process.env[key] = value;
+  }
+}

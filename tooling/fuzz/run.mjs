@@ -8,8 +8,12 @@
 //   pnpm fuzz --target verify      only targets whose name contains "verify"
 //   pnpm fuzz --seed 42 --runs 500 reproduce a reported chunk seed
 //   pnpm fuzz --controls           known-bad targets: passes only if every one of them fails
+//   pnpm fuzz --allow-skipped      tolerate targets skipped for want of a built package
 //
-// Writes tooling/fuzz/results.json for the audit report. Exit status 1 on any failure.
+// Writes tooling/fuzz/results.json for the audit report. Exit status 1 on any failure, and on
+// any skipped target unless --allow-skipped: a target skipped because its package is not
+// built, or lacks the export, ran no input, and a pass that counted only failures would let
+// CI go green without fuzzing it. A skipped control is never tolerated: it caught nothing.
 import { fork } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -30,13 +34,17 @@ const { values } = parseArgs({
     timeout: { type: 'string', default: '5000' },
     out: { type: 'string', default: join(here, 'results.json') },
     controls: { type: 'boolean', default: false },
+    'allow-skipped': { type: 'boolean', default: false },
   },
 });
 
 const minutes = values.minutes === undefined ? 0 : Number(values.minutes);
 const runs = Number(values.runs);
 if (!(minutes >= 0) || !Number.isInteger(runs) || runs < 1) {
-  console.error('usage: pnpm fuzz [--minutes N] [--runs N] [--target TEXT] [--seed N] [--jobs N]');
+  console.error(
+    'usage: pnpm fuzz [--minutes N] [--runs N] [--target TEXT] [--seed N] [--jobs N] ' +
+      '[--allow-skipped]',
+  );
   process.exit(2);
 }
 const seed =
@@ -145,7 +153,7 @@ async function lane() {
       result.status === 'skipped'
         ? `skipped (${result.reason})`
         : `${result.status}: ${String(result.inputs)} inputs in ${String(result.seconds ?? '?')} s`;
-    console.log(`  ${job.id.padEnd(44)} ${tail}`);
+    console.log(`  ${job.id.padEnd(52)} ${tail}`);
     if (result.failure !== undefined) {
       console.log(`    reason: ${result.failure.reason}`);
       if (result.failure.counterexample !== undefined) {
@@ -176,7 +184,10 @@ const report = {
 };
 if (values.controls) {
   const missed = results.filter((r) => r.status !== 'failed');
-  for (const r of missed) console.log(`  control NOT caught: ${r.target} (${r.status})`);
+  for (const r of missed) {
+    const why = r.status === 'skipped' ? `skipped: ${r.reason}` : r.status;
+    console.log(`  control NOT caught: ${r.target} (${why})`);
+  }
   console.log(
     `fuzz controls: ${String(results.length - missed.length)}/${String(results.length)} caught`,
   );
@@ -190,4 +201,19 @@ console.log(
   `fuzz: ${String(ran.length - failed.length)} passed, ${String(failed.length)} failed, ` +
     `${String(skipped.length)} skipped; ${String(total)} inputs in ${seconds.toFixed(1)} s`,
 );
-process.exitCode = failed.length > 0 ? 1 : 0;
+const skipFails = skipped.length > 0 && !values['allow-skipped'];
+if (skipped.length > 0) {
+  console.log(
+    skipFails
+      ? `fuzz: failing because ${String(skipped.length)} target(s) were skipped and ran no input:`
+      : `fuzz: ${String(skipped.length)} target(s) skipped, tolerated by --allow-skipped:`,
+  );
+  for (const r of skipped) console.log(`  ${r.package}: ${r.target}: ${r.reason}`);
+  if (skipFails) {
+    console.log(
+      '  build the packages first (pnpm build), or pass --allow-skipped to tolerate this ' +
+        '(for a local run against a partly built tree, never in CI)',
+    );
+  }
+}
+process.exitCode = failed.length > 0 || skipFails ? 1 : 0;

@@ -1,8 +1,41 @@
-// SecretBuffer's constructors, wipe and isSecretError take whatever a caller hands them.
+// SecretBuffer's constructors, wipe, isSecretError and isUint8Array take whatever a caller
+// hands them.
+import { types } from 'node:util';
+import { runInNewContext } from 'node:vm';
 import { bytes, fc, junk, sameBytes, text, exposed, isU8 } from '../lib.mjs';
 
 const PKG = 'secret-buffer';
 const needs = { [PKG]: ['SecretBuffer', 'wipe', 'isSecretError', 'SecretError'] };
+
+class NotUint8Array extends Uint8Array {
+  get [Symbol.toStringTag]() {
+    return 'Int8Array';
+  }
+}
+
+// Values that fool a naive check one way or the other, made fresh for each input: generated
+// values are markers, so that fast-check never holds (and probes) a Proxy.
+const LOOKALIKES = {
+  buffer: () => Buffer.from('abc'),
+  subclass: () => new NotUint8Array(4),
+  'other realm': () => runInNewContext('new Uint8Array(4)'),
+  'proxy of one': () => new Proxy(new Uint8Array(4), {}),
+  'tag liar': () => ({ [Symbol.toStringTag]: 'Uint8Array', length: 0, byteLength: 0 }),
+  'prototype only': () => Object.create(Uint8Array.prototype),
+  clamped: () => new Uint8ClampedArray(4),
+  'array buffer': () => new ArrayBuffer(4),
+  'typed array class': () => Uint8Array,
+};
+
+class Lookalike {
+  constructor(kind) {
+    this.kind = kind;
+  }
+
+  [fc.toStringMethod]() {
+    return `lookalike:${this.kind}`;
+  }
+}
 
 function isBuffer(ctx, value) {
   return value instanceof ctx.mods[PKG].SecretBuffer;
@@ -128,5 +161,31 @@ export const targets = [
       if (real && code === 'NOT_FOUND' && !answer) return 'missed a real SecretError code';
       return undefined;
     },
+  },
+  {
+    name: 'isUint8Array',
+    pkg: PKG,
+    needs: { [PKG]: ['isUint8Array', 'isSecretError'] },
+    neverThrows: true,
+    arbitrary: () =>
+      fc.oneof(
+        { weight: 2, arbitrary: bytes(32) },
+        {
+          weight: 3,
+          arbitrary: fc.constantFrom(...Object.keys(LOOKALIKES)).map((k) => new Lookalike(k)),
+        },
+        { weight: 2, arbitrary: junk() },
+      ),
+    // `instanceof` would run a revoked Proxy's getPrototypeOf trap, which throws.
+    prepare: (ctx, input) =>
+      !types.isProxy(input) && input instanceof Lookalike ? LOOKALIKES[input.kind]() : input,
+    call: (ctx, value) => ({ answer: ctx.mods[PKG].isUint8Array(value), value }),
+    // The oracle is V8's own internal-slot check, which no prototype, tag or Proxy can fool.
+    check: (ctx, { answer, value }) => {
+      if (typeof answer !== 'boolean') return 'did not return a boolean';
+      const want = isU8(value);
+      return answer === want ? undefined : `returned ${String(answer)}, expected ${String(want)}`;
+    },
+    redact: (input) => (isU8(input) ? `<${String(input.length)} bytes>` : input),
   },
 ];
