@@ -1,11 +1,16 @@
-// SecretBuffer's constructors, wipe, isSecretError and isUint8Array take whatever a caller
-// hands them.
+// SecretBuffer's constructors, wipe, isSecretError, isUint8Array and trueByteLength take
+// whatever a caller hands them.
 import { types } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import { bytes, fc, junk, sameBytes, text, exposed, isU8 } from '../lib.mjs';
 
 const PKG = 'secret-buffer';
 const needs = { [PKG]: ['SecretBuffer', 'wipe', 'isSecretError', 'SecretError'] };
+
+const TYPED_ARRAY_BYTE_LENGTH = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Uint8Array.prototype),
+  'byteLength',
+).get;
 
 class NotUint8Array extends Uint8Array {
   get [Symbol.toStringTag]() {
@@ -184,6 +189,32 @@ export const targets = [
     check: (ctx, { answer, value }) => {
       if (typeof answer !== 'boolean') return 'did not return a boolean';
       const want = isU8(value);
+      return answer === want ? undefined : `returned ${String(answer)}, expected ${String(want)}`;
+    },
+    redact: (input) => (isU8(input) ? `<${String(input.length)} bytes>` : input),
+  },
+  {
+    name: 'trueByteLength',
+    pkg: PKG,
+    needs: { [PKG]: ['trueByteLength', 'isSecretError'] },
+    neverThrows: true,
+    arbitrary: () =>
+      fc.oneof(
+        { weight: 2, arbitrary: bytes(32) },
+        {
+          weight: 3,
+          arbitrary: fc.constantFrom(...Object.keys(LOOKALIKES)).map((k) => new Lookalike(k)),
+        },
+        { weight: 2, arbitrary: junk() },
+      ),
+    prepare: (ctx, input) =>
+      !types.isProxy(input) && input instanceof Lookalike ? LOOKALIKES[input.kind]() : input,
+    call: (ctx, value) => ({ answer: ctx.mods[PKG].trueByteLength(value), value }),
+    // The oracle is the %TypedArray%.prototype.byteLength getter itself, taken here, which a
+    // subclass's own getter does not reach.
+    check: (ctx, { answer, value }) => {
+      const want = isU8(value) ? TYPED_ARRAY_BYTE_LENGTH.call(value) : 0;
+      if (typeof answer !== 'number') return 'did not return a number';
       return answer === want ? undefined : `returned ${String(answer)}, expected ${String(want)}`;
     },
     redact: (input) => (isU8(input) ? `<${String(input.length)} bytes>` : input),
