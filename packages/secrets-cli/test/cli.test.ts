@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, run, tempDirectory, writeFile } from './helpers.js';
+import { CLI, HAS_SCRIPT, run, runOnTerminal, tempDirectory, writeFile } from './helpers.js';
 
 const NOBODY = 65534;
 const ESCAPE = '\u001b[';
@@ -28,16 +28,76 @@ function generated(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
+function cliVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 describe('llorch-secrets: program', () => {
   it('prints the package version with --version and -V, exit 0', () => {
-    const { version } = JSON.parse(
-      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-    ) as { version: string };
     for (const flag of ['--version', '-V']) {
       const result = run([flag]);
       expect(result.status).toBe(0);
-      expect(result.stdout).toBe(`llorch-secrets ${version}\n`);
+      expect(result.stdout).toBe(`llorch-secrets ${cliVersion()}\n`);
     }
+  });
+
+  it('prints the version for --version after a command, as help lists it, running nothing', () => {
+    const path = join(dir, 'x');
+    for (const args of [
+      ['gen', path, '--version'],
+      ['gen', '-V', path],
+      ['check', '--version'],
+    ]) {
+      const result = run(args);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe(`llorch-secrets ${cliVersion()}\n`);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('takes an argument after -- for a path, not a flag: gen -- --help writes ./--help', () => {
+    const result = run(['gen', '--', '--help'], { cwd: dir });
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain('llorch-secrets gen <path>');
+    expect(result.stdout).toContain(`wrote ${join(dir, '--help')}`);
+    expect(generated(join(dir, '--help'))).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
+    const version = run(['gen', '--', '--version'], { cwd: dir });
+    expect(version.status).toBe(0);
+    expect(version.stdout).toContain(`wrote ${join(dir, '--version')}`);
+    expect(readdirSync(dir).sort()).toEqual(['--help', '--version']);
+  });
+
+  it('never takes an option value for a flag', () => {
+    const path = join(dir, 'api-token');
+    run(['gen', path]);
+    const help = run(['check', path, '--root=--help']);
+    expect(help.status).toBe(1);
+    expect(help.stdout).not.toContain('llorch-secrets check <path>...');
+    expect(help.stdout).toMatch(/\[FAIL\] root --help does not resolve/);
+    const json = run(['check', path, '--root', '--json']);
+    expect(json.status).toBe(2);
+    expect(json.stdout).toBe('');
+    expect(json.stderr).toContain("'--root' argument is ambiguous");
+  });
+
+  it('reads -h and -V in a group only when the whole group is known flags', () => {
+    const path = join(dir, 'api-token');
+    run(['gen', path]);
+    // A base64url token can start with a dash: the strict parser rejects it, and so must this.
+    for (const token of ['-Vq7xK', '-q7hxK']) {
+      const result = run(['verify', path, token]);
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
+    }
+    const help = run(['gen', '-hV', path]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('llorch-secrets gen <path>');
+    expect(readdirSync(dir)).toEqual(['api-token']);
   });
 
   it('prints help with --help, for the program and each command, exit 0', () => {
@@ -70,18 +130,69 @@ describe('llorch-secrets: program', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('reports a usage error as JSON under --json, still exit 2', () => {
-    const result = run(['gen', '--json']);
+  it('names a short unknown option, so the operator sees the typo', () => {
+    const result = run(['gen', 'x', '--bogus']);
     expect(result.status).toBe(2);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(result.stderr).toContain('--bogus');
   });
 
-  it('writes no colour escapes when standard output is not a terminal, or with NO_COLOR', () => {
+  it('SEC-SECRET-013 never echoes an unknown argument that may be a token pasted on argv', () => {
+    // A gen token is 43 base64url characters; one that starts with "-" reads as an option.
+    for (const token of [
+      `--${'Q7'.repeat(20)}x`,
+      `-${'a'.repeat(42)}`,
+      `--${'zz-'.repeat(14)}=${'v'.repeat(20)}`,
+    ]) {
+      for (const args of [
+        ['verify', 'x', token],
+        ['check', token],
+        ['gen', '--json', 'x', token],
+      ]) {
+        const result = run(args);
+        expect(result.status).toBe(2);
+        const output = result.stdout + result.stderr;
+        expect(output).toContain('not shown');
+        expect(output).not.toContain(token.slice(2, 20));
+      }
+    }
+  });
+
+  it('reports a usage error as JSON under --json, still exit 2', () => {
+    for (const args of [
+      ['gen', '--json'],
+      ['frobnicate', '--json'],
+    ]) {
+      const result = run(args);
+      expect(result.status).toBe(2);
+      expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    }
+    const after = run(['gen', '--', '--json', 'extra']);
+    expect(after.status).toBe(2);
+    expect(after.stdout).toBe('');
+  });
+
+  it('writes no colour escapes when stdout is not a terminal, even with FORCE_COLOR', () => {
     const path = writeFile(dir, 'open', 'token', 0o644);
-    for (const env of [{}, { NO_COLOR: '1', FORCE_COLOR: '1' }]) {
-      const result = run(['check', path], { env });
-      expect(result.stdout).toContain('[FAIL]');
-      expect(result.stdout).not.toContain(ESCAPE);
+    const result = run(['check', path], { env: { FORCE_COLOR: '3', NO_COLOR: undefined } });
+    expect(result.stdout).toContain('[FAIL]');
+    expect(result.stdout).not.toContain(ESCAPE);
+  });
+
+  it('colours marks on a terminal, and not with NO_COLOR, which wins over FORCE_COLOR', ({
+    skip,
+  }) => {
+    skip(!HAS_SCRIPT, 'util-linux script is not installed, so no pseudo-terminal to run on');
+    const path = writeFile(dir, 'open', 'token', 0o644);
+    const coloured = runOnTerminal(['check', path]);
+    expect(coloured.status).toBe(1);
+    expect(coloured.stdout).toContain(`${ESCAPE}31m[FAIL]${ESCAPE}0m`);
+    expect(coloured.stdout).toContain(`${ESCAPE}32m[pass]${ESCAPE}0m`);
+    // FORCE_COLOR=1 makes Node's own hasColors() say yes: only the CLI's NO_COLOR check is left.
+    for (const env of [{ NO_COLOR: '1' }, { NO_COLOR: '1', FORCE_COLOR: '1' }]) {
+      const plain = runOnTerminal(['check', path], env);
+      expect(plain.status).toBe(1);
+      expect(plain.stdout).toContain('[FAIL]');
+      expect(plain.stdout).not.toContain(ESCAPE);
     }
   });
 });
@@ -219,10 +330,32 @@ describe('llorch-secrets check', () => {
     const path = writeFile(dir, 'api-token', 'token-value-0644', 0o644);
     const result = run(['check', path]);
     expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/\[FAIL\] mode 0644/);
-    expect(result.stdout).toContain(`fix: chmod 600 ${path}`);
-    expect(result.stdout).toContain('defaultMode: 0400');
-    expect(result.stdout).toMatch(/\[FAIL\] does not load \(PERMISSIONS_TOO_OPEN\)/);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^  \\[FAIL\\] mode 0644: .* — fix: chmod 600 ${literal(path)}; .*defaultMode: 0400`,
+        'm',
+      ),
+    );
+    expect(result.stdout).toMatch(/\[FAIL\] does not load \(PERMISSIONS_TOO_OPEN\).* — fix: /);
+  });
+
+  it('prints one line per check: its mark, what it found and, on the same line, the fix', () => {
+    const path = writeFile(dir, 'api-token', 'token-value-0644', 0o644);
+    const lines = run(['check', path]).stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(path);
+    expect(lines.at(-1)).toBe('1 file checked: 1 with failures');
+    const checks = lines.slice(1, -1);
+    // exists, parents, root, type, owner, mode, size, load
+    expect(checks).toHaveLength(8);
+    for (const line of checks) expect(line).toMatch(/^ {2}\[(pass|FAIL|info)\] \S/);
+    for (const line of checks) {
+      if (line.startsWith('  [FAIL]')) expect(line).toMatch(/ — fix: \S/);
+      if (line.startsWith('  [pass]')) expect(line).not.toContain(' — ');
+    }
+    expect(checks).toContain(
+      '  [info] root: not set, so any path is accepted — tip: pass --root <dir> here and ' +
+        'LoadOptions.root in the service to confine loads',
+    );
   });
 
   it('tolerates 0640 only with --allow-group-read', () => {
@@ -270,14 +403,37 @@ describe('llorch-secrets check', () => {
     expect(result.status).toBe(1);
     const report = JSON.parse(result.stdout) as {
       ok: boolean;
-      files: { path: string; ok: boolean; checks: { id: string; status: string }[] }[];
+      files: {
+        path: string;
+        ok: boolean;
+        checks: { id: string; status: string; message: string; fix?: string }[];
+      }[];
     };
     expect(report.ok).toBe(false);
     expect(report.files.map((f) => [f.path, f.ok])).toEqual([
       [good, true],
       [bad, false],
     ]);
-    expect(report.files[1]?.checks.find((c) => c.id === 'mode')?.status).toBe('fail');
+    // The fix stays a field of its own in JSON, not joined to the message as in the text.
+    expect(report.files[1]?.checks.find((c) => c.id === 'mode')).toEqual({
+      id: 'mode',
+      status: 'fail',
+      message: 'mode 0604: other users can reach it',
+      fix:
+        `chmod 600 ${bad}; on Kubernetes set defaultMode: 0400 on the secret volume ` +
+        '(or 0440 with fsGroup and allowGroupRead)',
+    });
+  });
+
+  it('gives the same JSON whether --json comes before or after the paths', () => {
+    const path = writeFile(dir, 'api-token', 'token-value', 0o644);
+    const before = run(['check', '--json', path]);
+    const after = run(['check', path, '--json']);
+    for (const result of [before, after]) {
+      expect(result.status).toBe(1);
+      expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, files: [{ path, ok: false }] });
+    }
+    expect(before.stdout).toBe(after.stdout);
   });
 
   it('checks a key file with --hex-key, refusing a token there', () => {

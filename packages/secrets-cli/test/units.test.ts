@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { base64UrlLine, hexLine } from '../src/encode.js';
+import { colorEnabled } from '../src/environment.js';
 import { main } from '../src/main.js';
 import { mark, printable, type Io } from '../src/output.js';
 import { trimView } from '../src/commands/verify.js';
@@ -46,6 +47,39 @@ describe('encoders of generated secrets', () => {
   });
 });
 
+describe('colour decision (colorEnabled)', () => {
+  const yes = () => true;
+  const no = () => false;
+
+  it('colours a terminal without NO_COLOR, as far as Node says it has colours', () => {
+    expect(colorEnabled({ isTTY: true, env: {}, hasColors: yes })).toBe(true);
+    // hasColors is where TERM=dumb and FORCE_COLOR=0 come in.
+    expect(colorEnabled({ isTTY: true, env: { FORCE_COLOR: '0' }, hasColors: no })).toBe(false);
+  });
+
+  it.each(['1', 'true', '0', 'false', ' '])('turns colour off for NO_COLOR=%j', (value) => {
+    expect(colorEnabled({ isTTY: true, env: { NO_COLOR: value }, hasColors: yes })).toBe(false);
+  });
+
+  it('lets NO_COLOR win over FORCE_COLOR, which would make hasColors say yes', () => {
+    const env = { NO_COLOR: '1', FORCE_COLOR: '3' };
+    expect(colorEnabled({ isTTY: true, env, hasColors: yes })).toBe(false);
+  });
+
+  it('treats an empty NO_COLOR as unset (no-color.org: "present and not an empty string")', () => {
+    expect(colorEnabled({ isTTY: true, env: { NO_COLOR: '' }, hasColors: yes })).toBe(true);
+  });
+
+  it('never colours a pipe or a file, even with FORCE_COLOR, and does not ask hasColors', () => {
+    for (const isTTY of [false, undefined]) {
+      const hasColors = vi.fn(yes);
+      expect(colorEnabled({ isTTY, env: { FORCE_COLOR: '3' }, hasColors })).toBe(false);
+      // A pipe's stream has no hasColors method: calling it would throw.
+      expect(hasColors).not.toHaveBeenCalled();
+    }
+  });
+});
+
 describe('output', () => {
   it('colours marks only when colour is on', () => {
     expect(mark(fakeIo(false), 'fail')).toBe('[FAIL]');
@@ -58,7 +92,7 @@ describe('output', () => {
     expect(printable('/etc/llorch/secrets/api-token')).toBe('/etc/llorch/secrets/api-token');
   });
 
-  it('prints coloured check lines when run on a terminal (colour on)', async () => {
+  it('colours check lines when Io.color is on, and only then', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llorch-cli-unit-'));
     try {
       const path = join(dir, 'token');

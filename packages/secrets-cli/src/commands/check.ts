@@ -11,7 +11,7 @@ import { realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { loadKeyFile, loadSecretFile } from '@llorch/file-loader';
 import { isSecretError, type SecretBuffer } from '@llorch/secret-buffer';
-import { flag, parse, stringOption } from '../args.js';
+import { flag, parse, stringOption, type Options } from '../args.js';
 import { EXIT, mark, printable, printJson, UsageError, type Io, type Mark } from '../output.js';
 import { errnoOf } from './failures.js';
 
@@ -257,22 +257,28 @@ export async function checkFile(given: string, settings: Settings): Promise<Chec
   return results;
 }
 
+/** `  [FAIL] <message> — fix: <fix>`: one line per check, so each failure greps with its fix. */
+function checkLine(io: Io, result: CheckResult): string {
+  const line = `  ${mark(io, result.status)} ${result.message}`;
+  if (result.fix === undefined) return `${line}\n`;
+  return `${line} — ${result.status === 'fail' ? 'fix' : 'tip'}: ${result.fix}\n`;
+}
+
 function printFile(io: Io, path: string, results: readonly CheckResult[]): void {
   io.out(`${printable(path)}\n`);
-  for (const result of results) {
-    io.out(`  ${mark(io, result.status)} ${result.message}\n`);
-    if (result.fix !== undefined)
-      io.out(`         ${result.status === 'fail' ? 'fix' : 'tip'}: ${result.fix}\n`);
-  }
+  for (const result of results) io.out(checkLine(io, result));
 }
+
+/** The options of `check`. */
+export const CHECK_OPTIONS = {
+  root: { type: 'string' },
+  'allow-group-read': { type: 'boolean' },
+  'hex-key': { type: 'boolean' },
+} as const satisfies Options;
 
 /** Runs `check`; returns the exit status. */
 export async function check(args: readonly string[], io: Io): Promise<number> {
-  const parsed = parse(args, {
-    root: { type: 'string' },
-    'allow-group-read': { type: 'boolean' },
-    'hex-key': { type: 'boolean' },
-  });
+  const parsed = parse(args, CHECK_OPTIONS);
   if (parsed.positionals.length === 0) {
     throw new UsageError('expected at least one path: llorch-secrets check <path>...');
   }

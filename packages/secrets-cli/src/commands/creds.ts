@@ -5,7 +5,7 @@
  */
 import { isSecretError, SecretError } from '@llorch/secret-buffer';
 import { credentialsDirectory, listCredentials } from '@llorch/systemd-creds';
-import { parse, stringOption } from '../args.js';
+import { parse, stringOption, type Options } from '../args.js';
 import { EXIT, printable, printJson, UsageError, type Io } from '../output.js';
 
 function fromEnvironment(): string {
@@ -21,9 +21,12 @@ function fromEnvironment(): string {
   }
 }
 
+/** The options of `creds`. */
+export const CREDS_OPTIONS = { directory: { type: 'string' } } as const satisfies Options;
+
 /** Runs `creds`; returns the exit status. */
 export async function creds(args: readonly string[], io: Io): Promise<number> {
-  const parsed = parse(args, { directory: { type: 'string' } });
+  const parsed = parse(args, CREDS_OPTIONS);
   const [sub, ...extra] = parsed.positionals;
   if (sub !== 'list' || extra.length > 0) {
     throw new UsageError('expected: llorch-secrets creds list [--directory <dir>]');

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { loadKeyFile, loadSecretFile } from '@llorch/file-loader';
 import { deriveKey } from '@llorch/hkdf-derive';
 import type { SecretBuffer } from '@llorch/secret-buffer';
-import { exactly, flag, parse, stringOption } from '../args.js';
+import { exactly, flag, parse, stringOption, type Options } from '../args.js';
 import { EXIT, printable, printJson, UsageError, type Io } from '../output.js';
 
 /** How many bytes of the SHA-256 of the derived key are shown. */
@@ -31,14 +31,17 @@ export function fingerprintOf(secret: SecretBuffer, domain: string): string {
   }
 }
 
+/** The options of `fingerprint`. */
+export const FINGERPRINT_OPTIONS = {
+  domain: { type: 'string' },
+  'hex-key': { type: 'boolean' },
+  root: { type: 'string' },
+  'allow-group-read': { type: 'boolean' },
+} as const satisfies Options;
+
 /** Runs `fingerprint`; returns the exit status. */
 export async function fingerprint(args: readonly string[], io: Io): Promise<number> {
-  const parsed = parse(args, {
-    domain: { type: 'string' },
-    'hex-key': { type: 'boolean' },
-    root: { type: 'string' },
-    'allow-group-read': { type: 'boolean' },
-  });
+  const parsed = parse(args, FINGERPRINT_OPTIONS);
   const [given = ''] = exactly(
     parsed,
     1,

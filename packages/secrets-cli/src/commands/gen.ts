@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { SecretBuffer, SecretError, wipe } from '@llorch/secret-buffer';
-import { exactly, flag, parse } from '../args.js';
+import { exactly, flag, parse, type Options } from '../args.js';
 import { base64UrlLine, hexLine } from '../encode.js';
 import { EXIT, printable, printJson, type Io } from '../output.js';
 import { errnoOf } from './failures.js';
@@ -120,9 +120,15 @@ function writeAtomically(target: string, content: Uint8Array, force: boolean): v
   }
 }
 
+/** The options of `gen`. */
+export const GEN_OPTIONS = {
+  'hex-key': { type: 'boolean' },
+  force: { type: 'boolean' },
+} as const satisfies Options;
+
 /** Runs `gen`; returns the exit status. */
 export function gen(args: readonly string[], io: Io): number {
-  const parsed = parse(args, { 'hex-key': { type: 'boolean' }, force: { type: 'boolean' } });
+  const parsed = parse(args, GEN_OPTIONS);
   const [given = ''] = exactly(parsed, 1, 'one path: llorch-secrets gen <path>');
   const target = resolve(given);
   const hexKey = flag(parsed, 'hex-key');

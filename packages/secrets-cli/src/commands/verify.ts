@@ -8,7 +8,7 @@ import { readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SecretError, wipe } from '@llorch/secret-buffer';
 import { Secret } from '@llorch/secrets-facade';
-import { exactly, flag, parse, stringOption } from '../args.js';
+import { exactly, flag, parse, stringOption, type Options } from '../args.js';
 import { EXIT, printable, printJson, type Io } from '../output.js';
 import { errnoOf } from './failures.js';
 
@@ -76,9 +76,15 @@ export function trimView(bytes: Uint8Array): Uint8Array {
   return bytes.subarray(start, end);
 }
 
+/** The options of `verify`. */
+export const VERIFY_OPTIONS = {
+  root: { type: 'string' },
+  'allow-group-read': { type: 'boolean' },
+} as const satisfies Options;
+
 /** Runs `verify`; returns the exit status. */
 export async function verify(args: readonly string[], io: Io): Promise<number> {
-  const parsed = parse(args, { root: { type: 'string' }, 'allow-group-read': { type: 'boolean' } });
+  const parsed = parse(args, VERIFY_OPTIONS);
   const [given = ''] = exactly(parsed, 1, 'one path: llorch-secrets verify <path> < candidate');
   const root = stringOption(parsed, 'root');
   const path = resolve(given);
