@@ -61,10 +61,21 @@ export async function startService({ host = '127.0.0.1', port = 0, tokenPath } =
     ...(tokenPath === undefined ? {} : { path: tokenPath }),
   });
   const server = createServer(createHandler(bearerVerifier(secret)));
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
+  try {
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        // Only a failure to listen rejects; a later server error must not vanish into a
+        // settled promise.
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    // The caller gets no handle, so no stop() will ever wipe the token: wipe it here.
+    secret.dispose();
+    throw error;
+  }
   let stopping;
   const stop = () => {
     stopping ??= new Promise((resolve) => {
@@ -82,6 +93,16 @@ export async function startService({ host = '127.0.0.1', port = 0, tokenPath } =
   return { server, port: address.port, host, source, path, stop, secret };
 }
 
+/**
+ * What SIGINT and SIGTERM do: stop the service, which wipes the token, and say so. Exported so
+ * that tests run the same path in-process and can look at the token afterwards.
+ */
+export async function shutdown(service, signal, write = (text) => process.stdout.write(text)) {
+  write(`bearer-service: ${signal} received, closing\n`);
+  await service.stop();
+  write('bearer-service: closed, token wiped\n');
+}
+
 async function run() {
   const port = Number.parseInt(process.env.PORT ?? '0', 10);
   const host = process.env.HOST ?? '127.0.0.1';
@@ -97,15 +118,13 @@ async function run() {
   const where = service.path ?? 'a systemd credential';
   process.stdout.write(`bearer-service: token loaded from ${service.source} (${where})\n`);
   process.stdout.write(`bearer-service: listening on http://${host}:${service.port}\n`);
-  const shutdown = (signal) => {
-    process.stdout.write(`bearer-service: ${signal} received, closing\n`);
-    service.stop().then(() => {
-      process.stdout.write('bearer-service: closed, token wiped\n');
+  const onSignal = (signal) => {
+    shutdown(service, signal).then(() => {
       process.exitCode = 0;
     });
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +114,30 @@ describe('bearer-service', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('PERMISSIONS_TOO_OPEN');
     expect(result.stderr).not.toContain(TOKEN);
+  });
+
+  it('exits 1 with EADDRINUSE when its port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const result = spawnSync(process.execPath, [SERVER], {
+        env: {
+          ...process.env,
+          LLORCH_API_TOKEN_FILE: tokenFile(),
+          HOST: '127.0.0.1',
+          PORT: String(port),
+        },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('cannot start');
+      expect(result.stderr).toContain('EADDRINUSE');
+      expect(result.stdout + result.stderr).not.toContain(TOKEN);
+    } finally {
+      blocker.close();
+    }
   });
 });
 
