@@ -14,7 +14,7 @@
 // any skipped target unless --allow-skipped: a target skipped because its package is not
 // built, or lacks the export, ran no input, and a pass that counted only failures would let
 // CI go green without fuzzing it. A skipped control is never tolerated: it caught nothing.
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -32,13 +32,16 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     jobs: { type: 'string' },
     timeout: { type: 'string', default: '5000' },
-    out: { type: 'string', default: join(here, 'results.json') },
+    out: { type: 'string' },
     controls: { type: 'boolean', default: false },
     'allow-skipped': { type: 'boolean', default: false },
   },
 });
 
 const minutes = values.minutes === undefined ? 0 : Number(values.minutes);
+// A long run gets a file of its own, so that the short pass every `pnpm test:all` runs cannot
+// overwrite the only evidence of the spec's hour per target before a release.
+const out = values.out ?? join(here, minutes > 0 ? 'results-long.json' : 'results.json');
 const runs = Number(values.runs);
 if (!(minutes >= 0) || !Number.isInteger(runs) || runs < 1) {
   console.error(
@@ -168,6 +171,16 @@ async function lane() {
 await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, lane));
 const seconds = (performance.now() - started) / 1000;
 
+// The commit fuzzed, so that the audit report can tell whether a long run still describes the
+// code; null outside a git checkout (an unpacked tarball).
+function currentCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: here, encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+
 const order = (a, b) => (a.package + a.target < b.package + b.target ? -1 : 1);
 results.sort(order);
 const failed = results.filter((r) => r.status === 'failed');
@@ -176,6 +189,7 @@ const report = {
   tool: 'fast-check property fuzzing (tooling/fuzz/run.mjs)',
   fastCheckVersion: (await import('fast-check')).default.__version,
   finishedAt: new Date().toISOString(),
+  commit: currentCommit(),
   mode: minutes > 0 ? { minutesPerTarget: minutes } : { inputsPerTarget: runs },
   seed,
   perInputTimeoutMs: perInputTimeout,
@@ -194,7 +208,7 @@ if (values.controls) {
   process.exit(missed.length > 0 || results.length === 0 ? 1 : 0);
 }
 // A --target run reproduces one case; it must not overwrite the full record the audit reads.
-if (values.target === undefined) writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
+if (values.target === undefined) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 const ran = results.filter((r) => r.status !== 'skipped');
 const total = ran.reduce((sum, r) => sum + r.inputs, 0);
 console.log(
