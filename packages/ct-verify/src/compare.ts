@@ -1,7 +1,8 @@
 import { byteLengthOf, isUint8Array } from './bytes.js';
 
-// Lengths beyond this would not survive the 32-bit bitwise arithmetic below. No Uint8Array
-// that a service compares comes near 2 GiB; longer inputs are simply never equal.
+// Lengths beyond this would not survive the 32-bit bitwise arithmetic of verifySecret. No
+// secret comes near 2 GiB; longer inputs there are simply never equal. constantTimeEqual does
+// no arithmetic on lengths and needs no such bound.
 const MAX_COMPARABLE_LENGTH = 0x7fff_ffff;
 
 // UTF-8 takes at most three bytes per UTF-16 code unit (a surrogate pair is two units and
@@ -41,7 +42,6 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   const length = byteLengthOf(a);
   // SEC-SECRET-033: a length mismatch may short-circuit.
   if (length !== byteLengthOf(b)) return false;
-  if (length > MAX_COMPARABLE_LENGTH) return false;
   // SEC-SECRET-031/032: XOR each pair and OR the results together; no branch depends on a
   // byte, and the loop always runs to the end. Unrolled by four, which V8 runs faster. Every
   // index is below the length, so each read is a number (`as number` only tells TypeScript).
