@@ -85,6 +85,8 @@ export function verifySecret(secret: Uint8Array, candidate: Uint8Array | string)
 }
 
 function verifyText(secret: Uint8Array, text: string): boolean {
+  const ascii = matchesAscii(secret, text);
+  if (ascii !== undefined) return ascii;
   let scratch = SHARED_SCRATCH;
   if (text.length > SCRATCH_UNITS) {
     try {
@@ -100,6 +102,48 @@ function verifyText(secret: Uint8Array, text: string): boolean {
   const result = matches(secret, scratch, written);
   scratch.fill(0, 0, written);
   return result;
+}
+
+// The same comparison as `matches`, on a string's UTF-16 code units: for a string of ASCII
+// characters only, as every bearer token is (RFC 6750's b64token), those are its UTF-8 bytes.
+// No copy of the candidate is made, so there is none to wipe, and it runs about twice as fast
+// as encoding first. `undefined` when a code unit is past 0x7F: the caller then encodes. That
+// choice depends on the candidate's characters, never on the secret.
+function matchesAscii(secret: Uint8Array, text: string): boolean | undefined {
+  const n = text.length;
+  const s = byteLengthOf(secret);
+  if (n > MAX_COMPARABLE_LENGTH || s > MAX_COMPARABLE_LENGTH) return false;
+  const empty = (s - 1) >>> 31;
+  const reference = empty === 1 ? ONE_ZERO_BYTE : secret;
+  const size = s + empty;
+  let difference = (n ^ s) | empty;
+  let wide = 0;
+  let j = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    const c3 = text.charCodeAt(i + 3);
+    wide |= c0 | c1 | c2 | c3;
+    const j1 = (j + 1) & ((j + 1 - size) >> 31);
+    const j2 = (j1 + 1) & ((j1 + 1 - size) >> 31);
+    const j3 = (j2 + 1) & ((j2 + 1 - size) >> 31);
+    difference |=
+      (c0 ^ (reference[j] as number)) |
+      (c1 ^ (reference[j1] as number)) |
+      (c2 ^ (reference[j2] as number)) |
+      (c3 ^ (reference[j3] as number));
+    j = (j3 + 1) & ((j3 + 1 - size) >> 31);
+  }
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    wide |= c;
+    difference |= c ^ (reference[j] as number);
+    j = (j + 1) & ((j + 1 - size) >> 31);
+  }
+  if (wide > 0x7f) return undefined;
+  return difference === 0;
 }
 
 // The candidate-length-only comparison behind verifySecret.

@@ -94,7 +94,7 @@ describe('verifySecret', () => {
     expect(verifySecret(utf8('end'), 'end')).toBe(true);
   });
 
-  it('zeroes its UTF-8 copy of a string candidate before it returns', () => {
+  it('zeroes its UTF-8 copy of a non-ASCII string candidate, and makes none of an ASCII one', () => {
     // The copy lives in a module-private scratch buffer; the spy sees the array that
     // verifySecret zeroes, and the test then checks that array, so removing the wipe (or
     // wiping the wrong range) fails here.
@@ -108,7 +108,10 @@ describe('verifySecret', () => {
       return fill.apply(this, args);
     });
     try {
+      // ASCII, as every bearer token is: compared code unit by code unit, nothing copied.
       expect(verifySecret(utf8('s3cr3t-token'), 's3cr3t-token')).toBe(true);
+      expect(zeroed).toHaveLength(0);
+      expect(verifySecret(utf8('pässwörd'), 'pässwörd')).toBe(true);
       expect(verifySecret(utf8('abc'), '€'.repeat(2000))).toBe(false);
     } finally {
       spy.mockRestore();
@@ -119,6 +122,25 @@ describe('verifySecret', () => {
     // candidate too long for it.
     expect(zeroed[0]?.byteLength).toBe(3072);
     expect(zeroed[1]?.byteLength).toBe(6000);
+  });
+
+  it('compares ASCII and non-ASCII string candidates the same way, at every length', () => {
+    // The ASCII path compares code units; a single character past 0x7F anywhere sends the
+    // whole candidate through UTF-8 encoding instead. Both must agree with TextEncoder.
+    for (let length = 0; length <= 40; length++) {
+      const ascii = 'k'.repeat(length);
+      expect(verifySecret(utf8(ascii), ascii)).toBe(length > 0);
+      for (let at = 0; at < length; at++) {
+        const wide = `${ascii.slice(0, at)}é${ascii.slice(at + 1)}`;
+        expect(verifySecret(utf8(wide), wide)).toBe(true);
+        expect(verifySecret(utf8(ascii), wide)).toBe(false);
+        expect(verifySecret(utf8(wide), ascii)).toBe(false);
+        // 'é' is C3 A9 in UTF-8; its code unit E9 alone must never match.
+        const latin1 = new Uint8Array(utf8(ascii));
+        latin1[at] = 0xe9;
+        expect(verifySecret(latin1, wide)).toBe(false);
+      }
+    }
   });
 
   it('compares a string candidate as exactly its own bytes after a longer one', () => {
