@@ -5,6 +5,7 @@
 // `import` and `require`. Exit status 1 when a pack, the install or any check fails.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -73,8 +74,41 @@ try {
     if (!existsSync(join(pkgDir, 'package.json'))) continue;
     const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
     if (!existsSync(join(pkgDir, 'dist'))) {
-      console.log(`  skip ${manifest.name}: not built`);
+      // What is not built cannot be checked, and a check that checked nothing must not pass.
+      failed += 1;
+      console.log(`  FAIL ${manifest.name}: not built (run pnpm build)`);
       continue;
+    }
+    if (!(manifest.name in checks) && manifest.bin === undefined) {
+      failed += 1;
+      console.log(`  FAIL ${manifest.name}: no check in pack-install-check.mjs`);
+    }
+    // All tarballs go into one project, where a package that imports another without
+    // declaring it would still resolve it. So the built code's bare imports are compared with
+    // the manifest first: each must be a declared dependency or a Node builtin (the build
+    // writes `fs` for `node:fs`).
+    const declared = new Set([
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ]);
+    for (const file of readdirSync(join(pkgDir, 'dist')).filter((f) => /\.(c|m)?js$/.test(f))) {
+      const code = readFileSync(join(pkgDir, 'dist', file), 'utf8');
+      // Module specifiers only: a word, a scope or a path of them, never the text of a message.
+      const specifiers = [
+        ...code.matchAll(/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*["']([\w@][\w@/.-]*)["']/gm),
+        ...code.matchAll(/^\s*import\s*["']([\w@][\w@/.-]*)["']/gm),
+        ...code.matchAll(/\brequire\(\s*["']([\w@][\w@/.-]*)["']\s*\)/g),
+      ].map((m) => m[1]);
+      for (const specifier of specifiers) {
+        if (specifier.startsWith('node:') || builtinModules.includes(specifier)) continue;
+        const name = specifier.startsWith('@')
+          ? specifier.split('/').slice(0, 2).join('/')
+          : specifier.split('/')[0];
+        if (!declared.has(name)) {
+          failed += 1;
+          console.log(`  FAIL ${manifest.name}: dist/${file} imports ${name}, not a dependency`);
+        }
+      }
     }
     try {
       const out = sh('pnpm', ['pack', '--pack-destination', work], pkgDir);

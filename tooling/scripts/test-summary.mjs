@@ -17,7 +17,16 @@ for (const group of ['packages', 'examples']) {
   for (const name of readdirSync(dir)) {
     const file = join(dir, name, 'reports', 'vitest.json');
     if (!existsSync(file)) continue;
-    const report = JSON.parse(readFileSync(file, 'utf8'));
+    let report;
+    try {
+      report = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      // A report cut short (a runner killed mid-write) is a failure, and the summary line
+      // must still be the last line printed.
+      reports += 1;
+      brokenSuites += 1;
+      continue;
+    }
     reports += 1;
     passed += report.numPassedTests ?? 0;
     failed += report.numFailedTests ?? 0;
