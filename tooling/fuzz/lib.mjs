@@ -461,3 +461,31 @@ export function restoreEnvironment(snapshot) {
     if (process.env[key] !== value) process.env[key] = value;
   }
 }
+
+/**
+ * `{ name, options }` for a credential loader: a credential name, and options that are absent,
+ * junk, or a `directory` (which may itself be absent when `directoryOptional`) merged into
+ * load options with `extra` keys such as a key's `byteLength` and `encoding`.
+ */
+export function credentialLoadArbitrary(sandbox, { extra = {}, directoryOptional = false } = {}) {
+  const directory = directoryOptional
+    ? fc.oneof(fc.constant(undefined), credentialsDirectoryArbitrary(sandbox))
+    : credentialsDirectoryArbitrary(sandbox);
+  return fc.record({
+    name: credentialNameArbitrary(),
+    options: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(undefined) },
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(directory, loadOptionsArbitrary(sandbox, extra))
+          .map(([dir, rest]) =>
+            rest !== null && typeof rest === 'object' && !Array.isArray(rest)
+              ? { ...rest, directory: dir }
+              : { directory: dir },
+          ),
+      },
+      { weight: 1, arbitrary: junk() },
+    ),
+  });
+}

@@ -9,10 +9,9 @@
 // runs in several rounds, in a new random order each time, and each ratio is the median of the per-
 // round ratios.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { Bench } from 'tinybench';
 import tsscmp from 'tsscmp';
+import { machine, median, ratioOf, runRounds } from '../../../tooling/bench/rounds.mjs';
 import { constantTimeEqual, verifySecret } from '../dist/index.js';
 
 const { values } = parseArgs({
@@ -26,20 +25,6 @@ const rounds = Number(values.rounds);
 const SIZES = [32, 64, 1024];
 const HMAC_KEY = randomBytes(32);
 const BASELINE = 'crypto.timingSafeEqual';
-
-const median = (numbers) => {
-  const sorted = [...numbers].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const shuffled = (items) => {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = randomBytes(1)[0] % (i + 1);
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-};
 
 // A printable token of `size` bytes, as a bearer token would be, and a candidate that differs
 // in its last byte only, the worst case for an early-exit comparison.
@@ -58,16 +43,6 @@ function doubleHmac(a, b) {
   const macA = createHmac('sha256', HMAC_KEY).update(a).digest();
   const macB = createHmac('sha256', HMAC_KEY).update(b).digest();
   return timingSafeEqual(macA, macB);
-}
-
-function batched(bench, batch, loop) {
-  return () => {
-    const start = bench.now();
-    const sink = loop(batch);
-    const elapsed = bench.now() - start;
-    if (sink < 0) throw new Error('unreachable');
-    return { overriddenDuration: elapsed / batch, overriddenIterationCost: elapsed };
-  };
 }
 
 const rows = [];
@@ -124,33 +99,18 @@ for (const size of SIZES) {
       },
     ],
   };
-  const names = Object.keys(tasks);
-  const perRound = Object.fromEntries(names.map((name) => [name, []]));
-  for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ time, warmupTime: round === 0 ? 200 : 30 });
-    for (const name of shuffled(names)) {
-      const [batch, loop] = tasks[name];
-      bench.add(name, batched(bench, batch, loop));
-    }
-    await bench.run();
-    for (const task of bench.tasks) perRound[task.name].push(task.result.latency.p50 * 1e6);
-  }
-  const baseline = perRound[BASELINE];
-  for (const name of names) {
+  const perRound = await runRounds(tasks, { rounds, time, warmup: 200 });
+  for (const name of Object.keys(tasks)) {
     rows.push({
       size: `${size} B`,
       task: name,
-      'ns/call (median)': median(perRound[name]).toFixed(0),
-      'vs timingSafeEqual': `${median(perRound[name].map((ns, i) => ns / baseline[i])).toFixed(2)}x`,
+      'ns/call (median)': (median(perRound[name]) * 1e6).toFixed(0),
+      'vs timingSafeEqual': `${ratioOf(perRound, name, BASELINE).toFixed(2)}x`,
     });
   }
 }
 
-const cpus = os.cpus();
-console.log(
-  `@llorch/ct-verify benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ` +
-    `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}; median of ${rounds} rounds`,
-);
+console.log(`@llorch/ct-verify benchmark, ${machine()}; median of ${rounds} rounds`);
 console.table(rows);
 const ratio = Number.parseFloat(
   rows.find((row) => row.size === '32 B' && row.task === 'verifySecret (bytes)')[

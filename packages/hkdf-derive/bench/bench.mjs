@@ -5,12 +5,11 @@
 // load changes between them, so the whole set runs in several rounds and each ratio is the median
 // of the per-round ratios.
 import { hkdfSync, randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { SecretBuffer } from '@llorch/secret-buffer';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { Bench } from 'tinybench';
+import { machine, median, ratioOf, runRounds } from '../../../tooling/bench/rounds.mjs';
 import { deriveKey } from '../dist/index.js';
 
 const { values } = parseArgs({
@@ -21,36 +20,11 @@ const { values } = parseArgs({
 });
 const time = Number(values.time);
 const rounds = Number(values.rounds);
-const shuffled = (items) => {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = randomBytes(1)[0] % (i + 1);
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-};
-const median = (numbers) => {
-  const sorted = [...numbers].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
 const ikm = new Uint8Array(randomBytes(32));
 const secret = SecretBuffer.from(ikm);
 const salt = new Uint8Array(randomBytes(32));
 const DOMAIN = 'llorch:bench:session-cookie:v1';
 const info = new TextEncoder().encode(DOMAIN);
-
-// Each iteration runs a small batch and reports the mean per call.
-function batched(bench, batch, loop) {
-  return () => {
-    const start = bench.now();
-    const sink = loop(batch);
-    const elapsed = bench.now() - start;
-    if (sink < 0) throw new Error('unreachable');
-    return { overriddenDuration: elapsed / batch, overriddenIterationCost: elapsed };
-  };
-}
 
 const rows = [];
 for (const byteLength of [32, 64]) {
@@ -84,30 +58,23 @@ for (const byteLength of [32, 64]) {
       return k;
     },
   };
-  const perRound = Object.fromEntries(Object.keys(tasks).map((name) => [name, []]));
-  for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ time, warmupTime: round === 0 ? 300 : 50 });
-    for (const name of shuffled(Object.keys(tasks)))
-      bench.add(name, batched(bench, 20, tasks[name]));
-    await bench.run();
-    for (const task of bench.tasks) perRound[task.name].push(task.result.latency.p50 * 1e3);
-  }
+  const batchedTasks = Object.fromEntries(
+    Object.entries(tasks).map(([name, loop]) => [name, [20, loop]]),
+  );
+  const perRound = await runRounds(batchedTasks, { rounds, time, warmup: 300 });
   const names = Object.keys(tasks);
-  const baseline = perRound[names[0]];
   for (const name of names) {
     rows.push({
       output: `${byteLength} B`,
       task: name,
-      'us/call (median)': median(perRound[name]).toFixed(2),
-      'vs noble hkdf': `${median(perRound[name].map((us, i) => us / baseline[i])).toFixed(2)}x`,
+      'us/call (median)': (median(perRound[name]) * 1e3).toFixed(2),
+      'vs noble hkdf': `${ratioOf(perRound, name, names[0]).toFixed(2)}x`,
     });
   }
 }
 
-const cpus = os.cpus();
 console.log(
-  `@llorch/hkdf-derive benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ` +
-    `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}; 32-byte ikm and salt, ${info.length}-byte domain; ` +
+  `@llorch/hkdf-derive benchmark, ${machine()}; 32-byte ikm and salt, ${info.length}-byte domain; ` +
     `median of ${rounds} rounds`,
 );
 console.table(rows);

@@ -42,6 +42,21 @@ class Lookalike {
   }
 }
 
+// Real arrays, values that imitate one, and junk: what a brand check must tell apart.
+const maybeUint8Array = () =>
+  fc.oneof(
+    { weight: 2, arbitrary: bytes(32) },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(...Object.keys(LOOKALIKES)).map((k) => new Lookalike(k)),
+    },
+    { weight: 2, arbitrary: junk() },
+  );
+
+// `instanceof` would run a revoked Proxy's getPrototypeOf trap, which throws.
+const resolveLookalike = (input) =>
+  !types.isProxy(input) && input instanceof Lookalike ? LOOKALIKES[input.kind]() : input;
+
 function isBuffer(ctx, value) {
   return value instanceof ctx.mods[PKG].SecretBuffer;
 }
@@ -172,18 +187,8 @@ export const targets = [
     pkg: PKG,
     needs: { [PKG]: ['isUint8Array', 'isSecretError'] },
     neverThrows: true,
-    arbitrary: () =>
-      fc.oneof(
-        { weight: 2, arbitrary: bytes(32) },
-        {
-          weight: 3,
-          arbitrary: fc.constantFrom(...Object.keys(LOOKALIKES)).map((k) => new Lookalike(k)),
-        },
-        { weight: 2, arbitrary: junk() },
-      ),
-    // `instanceof` would run a revoked Proxy's getPrototypeOf trap, which throws.
-    prepare: (ctx, input) =>
-      !types.isProxy(input) && input instanceof Lookalike ? LOOKALIKES[input.kind]() : input,
+    arbitrary: maybeUint8Array,
+    prepare: (ctx, input) => resolveLookalike(input),
     call: (ctx, value) => ({ answer: ctx.mods[PKG].isUint8Array(value), value }),
     // The oracle is V8's own internal-slot check, which no prototype, tag or Proxy can fool.
     check: (ctx, { answer, value }) => {
@@ -198,17 +203,8 @@ export const targets = [
     pkg: PKG,
     needs: { [PKG]: ['trueByteLength', 'isSecretError'] },
     neverThrows: true,
-    arbitrary: () =>
-      fc.oneof(
-        { weight: 2, arbitrary: bytes(32) },
-        {
-          weight: 3,
-          arbitrary: fc.constantFrom(...Object.keys(LOOKALIKES)).map((k) => new Lookalike(k)),
-        },
-        { weight: 2, arbitrary: junk() },
-      ),
-    prepare: (ctx, input) =>
-      !types.isProxy(input) && input instanceof Lookalike ? LOOKALIKES[input.kind]() : input,
+    arbitrary: maybeUint8Array,
+    prepare: (ctx, input) => resolveLookalike(input),
     call: (ctx, value) => ({ answer: ctx.mods[PKG].trueByteLength(value), value }),
     // The oracle is the %TypedArray%.prototype.byteLength getter itself, taken here, which a
     // subclass's own getter does not reach.

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { types } from 'node:util';
 import {
   bytes,
-  credentialNameArbitrary,
+  credentialLoadArbitrary,
   credentialsDirectoryArbitrary,
   disposeQuietly,
   exposed,
@@ -95,23 +95,9 @@ function credentialTarget(className, method, isAsync) {
     needs: { [PKG]: [className] },
     async: isAsync,
     arbitrary: (ctx) =>
-      fc.record({
-        name: credentialNameArbitrary(),
-        options: fc.oneof(
-          { weight: 2, arbitrary: fc.constant(undefined) },
-          {
-            weight: 3,
-            arbitrary: fc
-              .tuple(
-                fc.oneof(fc.constant(undefined), credentialsDirectoryArbitrary(ctx.sandbox)),
-                loadOptionsArbitrary(ctx.sandbox, isKey ? keyFormat : {}),
-              )
-              .map(([directory, rest]) =>
-                isPlainObject(rest) ? { ...rest, directory } : { directory },
-              ),
-          },
-          { weight: 1, arbitrary: junk() },
-        ),
+      credentialLoadArbitrary(ctx.sandbox, {
+        extra: isKey ? keyFormat : {},
+        directoryOptional: true,
       }),
     call: (ctx, input) => ctx.mods[PKG][className][method](input.name, input.options),
     check: (ctx, result, input) => {

@@ -1,12 +1,12 @@
 // Credential names and $CREDENTIALS_DIRECTORY come from unit files and the environment.
 import { types } from 'node:util';
 import {
+  credentialLoadArbitrary,
   credentialNameArbitrary,
   credentialsDirectoryArbitrary,
   exposed,
   fc,
   junk,
-  loadOptionsArbitrary,
   safeGet,
   sameBytes,
   text,
@@ -36,24 +36,7 @@ const loadTarget = (fnName, isAsync, kind) => ({
   needs: { [PKG]: [fnName], 'secret-buffer': ['SecretBuffer'] },
   async: isAsync,
   arbitrary: (ctx) =>
-    fc.record({
-      name: credentialNameArbitrary(),
-      options: fc.oneof(
-        { weight: 2, arbitrary: fc.constant(undefined) },
-        {
-          weight: 3,
-          arbitrary: fc
-            .tuple(
-              credentialsDirectoryArbitrary(ctx.sandbox),
-              loadOptionsArbitrary(ctx.sandbox, kind === 'key' ? KEY_FORMAT : {}),
-            )
-            .map(([directory, rest]) =>
-              rest !== null && typeof rest === 'object' ? { ...rest, directory } : { directory },
-            ),
-        },
-        { weight: 1, arbitrary: junk() },
-      ),
-    }),
+    credentialLoadArbitrary(ctx.sandbox, { extra: kind === 'key' ? KEY_FORMAT : {} }),
   call: (ctx, input) => ctx.mods[PKG][fnName](input.name, input.options),
   check: (ctx, result, input) => {
     if (!(result instanceof ctx.mods['secret-buffer'].SecretBuffer)) return 'not a SecretBuffer';
