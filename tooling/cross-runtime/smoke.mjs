@@ -1,7 +1,11 @@
 // Runs in Node, Bun and Deno alike: exercises the built ESM of the three packages that promise
 // to need nothing but Web Crypto. Any mismatch throws, so the runtime exits non-zero.
 import { SecretBuffer, isSecretError } from '../../packages/secret-buffer/dist/index.js';
-import { constantTimeEqual, verifySecret } from '../../packages/ct-verify/dist/index.js';
+import {
+  constantTimeEqual,
+  verifyPaddedSecret,
+  verifySecret,
+} from '../../packages/ct-verify/dist/index.js';
 import { deriveKey } from '../../packages/hkdf-derive/dist/index.js';
 
 const results = [];
@@ -33,6 +37,10 @@ check(
   false,
 );
 check('verify string', verifySecret(new TextEncoder().encode('tok'), 'tok'), true);
+const window = new Uint8Array(64);
+window.set(new TextEncoder().encode('tok'));
+check('verify padded', verifyPaddedSecret(window, 3, 'tok'), true);
+check('verify padded, longer candidate', verifyPaddedSecret(window, 3, 'tok\0'), false);
 check('equal', constantTimeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2])), true);
 check('wrong type', verifySecret(null, 'x'), false);
 token.dispose();

@@ -27,7 +27,10 @@ const checks = {
     if (!m.verifySecret(a, 'pack-check-token') || m.verifySecret(a, 'other'))
       throw new Error('verify');
     if (!m.constantTimeEqual(a, Uint8Array.from(a))) throw new Error('constantTimeEqual');
-    return 'verifySecret, constantTimeEqual';
+    const window = new Uint8Array(64);
+    window.set(a);
+    if (!m.verifyPaddedSecret(window, a.length, 'pack-check-token')) throw new Error('padded');
+    return 'verifySecret, constantTimeEqual, verifyPaddedSecret';
   },
   '@llorch/hkdf-derive': (m) => {
     const k = m.deriveKey(new TextEncoder().encode('pack-check-ikm'), 'pack-check-v1');

@@ -87,6 +87,19 @@ export function verifySecret(secret: Uint8Array, candidate: Uint8Array | string)
 function verifyText(secret: Uint8Array, text: string): boolean {
   const ascii = matchesAscii(secret, text);
   if (ascii !== undefined) return ascii;
+  return encodedThen(text, (bytes, n) => matches(secret, bytes, n));
+}
+
+/**
+ * Encodes `text` as UTF-8 into a scratch buffer of this package's, runs `compare` on it, and
+ * zeroes the scratch before returning. encodeInto writes into our own buffer, so the only
+ * copy of the candidate's bytes is one this function wipes; encode() would leave a fresh
+ * array to the garbage collector.
+ */
+function encodedThen(
+  text: string,
+  compare: (bytes: Uint8Array, length: number) => boolean,
+): boolean {
   let scratch = SHARED_SCRATCH;
   if (text.length > SCRATCH_UNITS) {
     try {
@@ -96,10 +109,8 @@ function verifyText(secret: Uint8Array, text: string): boolean {
       return false;
     }
   }
-  // encodeInto writes into our own buffer, so the only copy of the candidate's bytes is one
-  // this function wipes; encode() would leave a fresh array to the garbage collector.
   const { written } = ENCODER.encodeInto(text, scratch);
-  const result = matches(secret, scratch, written);
+  const result = compare(scratch, written);
   scratch.fill(0, 0, written);
   return result;
 }
@@ -182,5 +193,113 @@ function matches(secret: Uint8Array, candidate: Uint8Array, candidateLength: num
     difference |= (candidate[i] as number) ^ (reference[j] as number);
     j = (j + 1) & ((j + 1 - size) >> 31);
   }
+  return difference === 0;
+}
+
+// Past this, a window would not fit the masks' 32-bit arithmetic; no secret comes near it.
+const MAX_WINDOW = 0x4000_0000;
+
+/**
+ * {@link verifySecret} for a secret kept at the start of a zero-padded window whose length is
+ * a power of two, as `@llorch/secrets-facade` keeps its tokens: the same answer, and a time
+ * that depends on the candidate's length alone, even for a candidate longer than the secret.
+ *
+ * `verifySecret` has only the secret's own bytes to read, so past their end it reads them
+ * again from the start, and where it reads then depends on the secret's length: measurable
+ * (about 0.1 ns per call; see the README's timing evidence). Here byte `i` of the candidate
+ * meets byte `i mod window.length` of the window, an address that depends on `i` and the
+ * window alone. The window's bytes past `secretLength` never change the answer: whenever they
+ * are read, the lengths differ, and that difference is already in the result.
+ *
+ * @param window - a `Uint8Array` whose length is a power of two, holding the secret in its
+ *   first `secretLength` bytes
+ * @param secretLength - the secret's length: an integer from 0 to `window.length`; a secret
+ *   of length 0 matches nothing
+ * @param candidate - as for {@link verifySecret}: bytes, or a string compared as UTF-8
+ * @returns `true` only when the candidate holds exactly the first `secretLength` bytes of the
+ *   window; `false` otherwise, and for any argument of the wrong type or a window whose length
+ *   is not a power of two. Never throws.
+ * @example
+ * ```ts
+ * import { verifyPaddedSecret } from '@llorch/ct-verify';
+ * const window = new Uint8Array(64); // zeros past the token
+ * window.set(tokenBytes);
+ * verifyPaddedSecret(window, tokenBytes.length, presentedToken);
+ * ```
+ */
+export function verifyPaddedSecret(
+  window: Uint8Array,
+  secretLength: number,
+  candidate: Uint8Array | string,
+): boolean {
+  if (!isUint8Array(window)) return false;
+  const size = byteLengthOf(window);
+  if (size === 0 || size > MAX_WINDOW || (size & (size - 1)) !== 0) return false;
+  if (!Number.isInteger(secretLength) || secretLength < 0 || secretLength > size) return false;
+  if (typeof candidate === 'string') {
+    const ascii = windowMatchesAscii(window, size - 1, secretLength, candidate);
+    if (ascii !== undefined) return ascii;
+    return encodedThen(candidate, (bytes, n) =>
+      windowMatches(window, size - 1, secretLength, bytes, n),
+    );
+  }
+  if (!isUint8Array(candidate)) return false;
+  return windowMatches(window, size - 1, secretLength, candidate, byteLengthOf(candidate));
+}
+
+// The comparison behind verifyPaddedSecret: candidate byte i against window byte i & mask.
+function windowMatches(
+  window: Uint8Array,
+  mask: number,
+  s: number,
+  candidate: Uint8Array,
+  n: number,
+): boolean {
+  if (n > MAX_COMPARABLE_LENGTH) return false;
+  // An empty secret matches nothing: its flag is folded in, as the length difference is.
+  let difference = (n ^ s) | ((s - 1) >>> 31);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    difference |=
+      ((candidate[i] as number) ^ (window[i & mask] as number)) |
+      ((candidate[i + 1] as number) ^ (window[(i + 1) & mask] as number)) |
+      ((candidate[i + 2] as number) ^ (window[(i + 2) & mask] as number)) |
+      ((candidate[i + 3] as number) ^ (window[(i + 3) & mask] as number));
+  }
+  for (; i < n; i++) difference |= (candidate[i] as number) ^ (window[i & mask] as number);
+  return difference === 0;
+}
+
+// windowMatches on an ASCII string's code units, as matchesAscii is for verifySecret;
+// `undefined` when a code unit is past 0x7F.
+function windowMatchesAscii(
+  window: Uint8Array,
+  mask: number,
+  s: number,
+  text: string,
+): boolean | undefined {
+  const n = text.length;
+  if (n > MAX_COMPARABLE_LENGTH) return false;
+  let difference = (n ^ s) | ((s - 1) >>> 31);
+  let wide = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    const c3 = text.charCodeAt(i + 3);
+    wide |= c0 | c1 | c2 | c3;
+    difference |=
+      (c0 ^ (window[i & mask] as number)) |
+      (c1 ^ (window[(i + 1) & mask] as number)) |
+      (c2 ^ (window[(i + 2) & mask] as number)) |
+      (c3 ^ (window[(i + 3) & mask] as number));
+  }
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    wide |= c;
+    difference |= c ^ (window[i & mask] as number);
+  }
+  if (wide > 0x7f) return undefined;
   return difference === 0;
 }

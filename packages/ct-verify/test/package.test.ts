@@ -7,8 +7,12 @@ import * as api from '../src/index.js';
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('@llorch/ct-verify as a package', () => {
-  it('exports exactly constantTimeEqual and verifySecret', () => {
-    expect(Object.keys(api).sort()).toEqual(['constantTimeEqual', 'verifySecret']);
+  it('exports exactly constantTimeEqual, verifyPaddedSecret and verifySecret', () => {
+    expect(Object.keys(api).sort()).toEqual([
+      'constantTimeEqual',
+      'verifyPaddedSecret',
+      'verifySecret',
+    ]);
   });
 
   it('has no runtime dependencies at all', () => {

@@ -79,6 +79,8 @@ describe('the comparison loops of src/compare.ts', () => {
     ['constantTimeEqual', 2],
     ['matches', 2],
     ['matchesAscii', 2],
+    ['windowMatches', 2],
+    ['windowMatchesAscii', 2],
   ] as const)(
     'SEC-SECRET-032: %s examines every byte: its loops hold no exit, branch or call',
     (name, expectedLoops) => {

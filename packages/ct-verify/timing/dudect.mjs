@@ -22,7 +22,7 @@
 import { timingSafeEqual, randomBytes, randomFillSync } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { constantTimeEqual, verifySecret } from '../dist/index.js';
+import { constantTimeEqual, verifyPaddedSecret, verifySecret } from '../dist/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -141,6 +141,28 @@ const lengthLong = freshViews(16, 64, same(candidate64));
 // Both classes 64-byte views, rebuilt the same way: the floor of the length measurements.
 const lengthAA = freshViews(64, 64, same(candidate64));
 
+// verifyPaddedSecret, as the facade calls it: one 256-byte window holding the secret first.
+// For length, the classes differ only in the secretLength they pass, a number: they share
+// every object, so placement cannot tell them apart.
+const WINDOW = new Uint8Array(256);
+WINDOW.set(backing);
+const padded = (secretLength, candidateBytes) =>
+  verifyPaddedSecret(WINDOW, secretLength, candidateBytes);
+const windowLength = {
+  left: [Array.from({ length: POOL }, () => 16), Array.from({ length: POOL }, () => 64)],
+  right: same(candidate64),
+  poke: null,
+};
+const windowLengthShort = { ...windowLength, right: same(candidate16) };
+// For content, a pool of windows that the harness pokes like the secrets above.
+const windows = pool(() => {
+  const window = new Uint8Array(256);
+  window.set(candidate);
+  return window;
+});
+const windowContent = { left: [windows, windows], right: same(candidate), poke };
+const paddedContent = (window, candidateBytes) => verifyPaddedSecret(window, SIZE, candidateBytes);
+
 function earlyExit(a, b) {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -186,6 +208,27 @@ const measurements = [
     label: LENGTH,
     fn: verifySecret,
     inputs: lengthText,
+  },
+  {
+    name: 'verifyPaddedSecret',
+    role: 'ours',
+    label: CONTENT,
+    fn: paddedContent,
+    inputs: windowContent,
+  },
+  {
+    name: 'verifyPaddedSecret',
+    role: 'ours',
+    label: LENGTH,
+    fn: padded,
+    inputs: windowLengthShort,
+  },
+  {
+    name: 'verifyPaddedSecret',
+    role: 'ours',
+    label: LENGTH_LONG,
+    fn: padded,
+    inputs: windowLength,
   },
   {
     name: 'crypto.timingSafeEqual',

@@ -1,10 +1,16 @@
-import { verifySecret } from '@llorch/ct-verify';
 import { MAX_SECRET_BYTES, SecretError, wipe } from '@llorch/secret-buffer';
 import { invalid } from './internal.js';
-import { secretBufferOf, type Secret } from './secret.js';
+import { secretBufferOf, verifyToken, type Secret } from './secret.js';
 
 const SCHEME = 'bearer';
 const SPACE = 0x20;
+
+// Bearer tokens are far shorter than this; a header's token of up to this many bytes is
+// copied here rather than into a fresh ArrayBuffer per request, which would cost more than
+// the comparison. The check is synchronous and runs no caller code, so nothing can reenter
+// while the copy is in it, and it is zeroed before the function returns.
+const SCRATCH_BYTES = 4096;
+const SHARED_SCRATCH = new Uint8Array(new ArrayBuffer(SCRATCH_BYTES));
 
 /**
  * Where the token starts in `Bearer <token>`, or -1 when the value is not of that form.
@@ -31,7 +37,7 @@ function tokenStart(header: string): number {
  * Returns a function that checks an HTTP `Authorization` header value against `secret`.
  *
  * The value must be `Bearer`, in any letter case, one or more spaces, then the token, which is
- * compared byte for byte, untrimmed, in constant time (`verifySecret`). Anything else is
+ * compared byte for byte, untrimmed, in constant time (`verifyPaddedSecret`). Anything else is
  * `false`: no header, another scheme, a leading space, a tab, an empty token, a value that is
  * not a string. Header values are byte strings (Node's `http` and the Fetch API decode them as
  * Latin-1), so each character is one byte; a character above U+00FF cannot have come from the
@@ -61,16 +67,19 @@ export function bearerVerifier(secret: Secret): (authorization: string | undefin
     if (start < 0) return false;
     const length = authorization.length - start;
     if (length > MAX_SECRET_BYTES) return false;
-    // The candidate may be the right token, so it gets the same care as the secret: a fresh
-    // buffer of its own, wiped before returning.
-    const candidate = new Uint8Array(new ArrayBuffer(length));
+    // The candidate may be the right token, so it gets the same care as the secret: a buffer
+    // outside V8's moving heap, wiped before returning.
+    const candidate =
+      length <= SCRATCH_BYTES
+        ? SHARED_SCRATCH.subarray(0, length)
+        : new Uint8Array(new ArrayBuffer(length));
     try {
       for (let i = 0; i < length; i += 1) {
         const code = authorization.charCodeAt(start + i);
         if (code > 0xff) return false;
         candidate[i] = code;
       }
-      return buffer.expose((bytes) => verifySecret(bytes, candidate));
+      return verifyToken(secret, candidate, 'bearerVerifier');
     } finally {
       wipe(candidate);
     }

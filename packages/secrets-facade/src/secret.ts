@@ -1,4 +1,4 @@
-import { verifySecret } from '@llorch/ct-verify';
+import { verifyPaddedSecret } from '@llorch/ct-verify';
 import { loadSecretFile, loadSecretFileSync, type LoadOptions } from '@llorch/file-loader';
 import {
   isSecretError,
@@ -6,6 +6,7 @@ import {
   REDACTED,
   SecretBuffer,
   SecretError,
+  wipe,
 } from '@llorch/secret-buffer';
 import { loadCredential, loadCredentialSync, type CredentialOptions } from '@llorch/systemd-creds';
 import { readEnvironmentSecret } from './environment.js';
@@ -19,6 +20,51 @@ const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 // Filled in by the class's static block, the one place that can read the private field of
 // another instance; the key and the bearer verifier use it to reach a token's bytes.
 let bufferOf: (value: unknown) => SecretBuffer | undefined = () => undefined;
+let windowOf: (value: unknown) => SecretBuffer | undefined = () => undefined;
+
+// Tokens up to this many bytes share one window size, so a candidate longer than the token
+// learns nothing of the token's length; a longer token gets the next power of two.
+const MIN_WINDOW_BYTES = 256;
+
+/**
+ * The token at the start of a zeroed window whose length is a power of two, for
+ * `verifyPaddedSecret`: reading `window[i mod size]` for every candidate byte `i` touches
+ * addresses that depend on the candidate alone. Made once, at load time.
+ */
+function paddedWindow(buffer: SecretBuffer): SecretBuffer {
+  let size = MIN_WINDOW_BYTES;
+  while (size < buffer.byteLength) size *= 2;
+  const scratch = new Uint8Array(new ArrayBuffer(size));
+  try {
+    buffer.expose((bytes) => {
+      scratch.set(bytes);
+    });
+    return SecretBuffer.from(scratch, { wipeSource: true });
+  } finally {
+    wipe(scratch);
+  }
+}
+
+/**
+ * Whether `candidate` is the token `secret` holds, in constant time; `DISPOSED` once it was
+ * disposed. Internal: the one comparison behind `Secret.verify` and `bearerVerifier`.
+ */
+export function verifyToken(
+  secret: unknown,
+  candidate: string | Uint8Array,
+  caller: string,
+): boolean {
+  const buffer = bufferOf(secret);
+  const window = windowOf(secret);
+  if (buffer === undefined || window === undefined) {
+    throw invalid(`${caller}: called on something that is not a Secret`);
+  }
+  if (buffer.disposed || window.disposed) {
+    throw new SecretError('DISPOSED', `${caller}: the secret was already disposed`);
+  }
+  const length = buffer.byteLength;
+  return window.expose((bytes) => verifyPaddedSecret(bytes, length, candidate));
+}
 
 /**
  * The bytes of `value` when it is a {@link Secret}, else `undefined`. Never throws. Internal:
@@ -68,16 +114,27 @@ function copyOfBuffer(source: SecretBuffer): SecretBuffer {
  */
 export class Secret implements Disposable {
   readonly #buffer: SecretBuffer;
+  // A second copy of the token, padded, used only to verify candidates (see paddedWindow).
+  readonly #window: SecretBuffer;
 
   static {
     bufferOf = (value) =>
       typeof value === 'object' && value !== null && #buffer in value ? value.#buffer : undefined;
+    windowOf = (value) =>
+      typeof value === 'object' && value !== null && #window in value ? value.#window : undefined;
   }
 
   /** Use one of the static loaders. */
   private constructor(token: symbol, buffer: SecretBuffer) {
     if (token !== CONSTRUCT) {
       throw invalid('new Secret(): use Secret.loadFromFile, fromSystemdCredential or fromEnv');
+    }
+    try {
+      this.#window = paddedWindow(buffer);
+    } catch (error) {
+      // No Secret will own the token, so nothing else would ever wipe it.
+      buffer.dispose();
+      throw error;
     }
     this.#buffer = buffer;
   }
@@ -189,9 +246,11 @@ export class Secret implements Disposable {
   }
 
   /**
-   * Compares `candidate` with the token in constant time (`verifySecret` of
-   * `@llorch/ct-verify`: the time depends on the candidate's length only). A string is
-   * compared as UTF-8. Anything that is neither a string nor a `Uint8Array` is `false`.
+   * Compares `candidate` with the token in constant time (`verifyPaddedSecret` of
+   * `@llorch/ct-verify`, on a zero-padded copy of the token made at load time): the time
+   * depends on the candidate's length only, never on the token's length or content, also for
+   * a candidate longer than the token. A string is compared as UTF-8. Anything that is
+   * neither a string nor a `Uint8Array` is `false`.
    *
    * @throws {SecretError} `DISPOSED` after {@link Secret.dispose}
    */
@@ -201,7 +260,7 @@ export class Secret implements Disposable {
       throw new SecretError('DISPOSED', 'Secret.verify: the secret was already disposed');
     }
     if (typeof candidate !== 'string' && !isUint8Array(candidate)) return false;
-    return buffer.expose((bytes) => verifySecret(bytes, candidate));
+    return verifyToken(this, candidate, 'Secret.verify');
   }
 
   /**
@@ -227,6 +286,7 @@ export class Secret implements Disposable {
 
   /** Overwrites the token with zeros. Idempotent; never throws. */
   dispose(): void {
+    windowOf(this)?.dispose();
     bufferOf(this)?.dispose();
   }
 
@@ -234,6 +294,7 @@ export class Secret implements Disposable {
   [Symbol.dispose](): void {
     // Not this.dispose(): on a foreign receiver, or one whose dispose was replaced, that
     // lookup could throw, and disposal must never throw.
+    windowOf(this)?.dispose();
     bufferOf(this)?.dispose();
   }
 

@@ -23,6 +23,50 @@ const pair = () =>
     fc.tuple(fc.oneof(bytes(), junk()), fc.oneof(bytes(), junk(), text())),
   );
 
+// The oracle's answer for verifySecret and verifyPaddedSecret: the candidate's UTF-8 (or own)
+// bytes equal a non-empty secret's.
+function expectedMatch(secret, candidate) {
+  const candidateBytes =
+    typeof candidate === 'string'
+      ? new TextEncoder().encode(candidate)
+      : isU8(candidate)
+        ? candidate
+        : undefined;
+  return (
+    isU8(secret) &&
+    secret.length > 0 &&
+    candidateBytes !== undefined &&
+    sameBytes(secret, candidateBytes)
+  );
+}
+
+const redactPair = ([a, b]) =>
+  [a, b].map((v) =>
+    isU8(v)
+      ? `<${String(v.length)} bytes>`
+      : typeof v === 'string'
+        ? `<string of ${String(v.length)}>`
+        : v,
+  );
+
+// A secret in a power-of-two window with junk after it, or a malformed window or length.
+const windowed = () =>
+  fc.oneof(
+    fc
+      .tuple(pair(), fc.integer({ min: 0, max: 255 }), fc.constantFrom(1, 64, 256))
+      .map(([[secret, candidate], filler, minimum]) => {
+        if (!isU8(secret)) return { window: secret, length: 3, candidate, secret };
+        let size = minimum;
+        while (size < secret.length) size *= 2;
+        const window = new Uint8Array(size).fill(filler);
+        window.set(secret);
+        return { window, length: secret.length, candidate, secret };
+      }),
+    fc
+      .tuple(fc.oneof(bytes(), junk()), fc.oneof(fc.integer(), junk()), fc.oneof(bytes(), text()))
+      .map(([window, length, candidate]) => ({ window, length, candidate, secret: undefined })),
+  );
+
 export const targets = [
   {
     name: 'constantTimeEqual',
@@ -39,14 +83,7 @@ export const targets = [
         ? undefined
         : `returned ${String(result)}, expected ${String(expected)}`;
     },
-    redact: ([a, b]) =>
-      [a, b].map((v) =>
-        isU8(v)
-          ? `<${String(v.length)} bytes>`
-          : typeof v === 'string'
-            ? `<string of ${String(v.length)}>`
-            : v,
-      ),
+    redact: redactPair,
   },
   {
     name: 'verifySecret',
@@ -62,28 +99,39 @@ export const targets = [
     call: (ctx, [secret, candidate]) => ctx.mods[PKG].verifySecret(secret, candidate),
     check: (ctx, result, [secret, candidate]) => {
       if (typeof result !== 'boolean') return 'did not return a boolean';
-      const candidateBytes =
-        typeof candidate === 'string'
-          ? new TextEncoder().encode(candidate)
-          : isU8(candidate)
-            ? candidate
-            : undefined;
-      const expected =
-        isU8(secret) &&
-        secret.length > 0 &&
-        candidateBytes !== undefined &&
-        sameBytes(secret, candidateBytes);
+      const expected = expectedMatch(secret, candidate);
       return result === expected
         ? undefined
         : `returned ${String(result)}, expected ${String(expected)}`;
     },
-    redact: ([a, b]) =>
-      [a, b].map((v) =>
-        isU8(v)
-          ? `<${String(v.length)} bytes>`
-          : typeof v === 'string'
-            ? `<string of ${String(v.length)}>`
-            : v,
-      ),
+    redact: redactPair,
+  },
+  {
+    name: 'verifyPaddedSecret',
+    pkg: PKG,
+    needs: { [PKG]: ['verifyPaddedSecret'] },
+    neverThrows: true,
+    arbitrary: windowed,
+    call: (ctx, { window, length, candidate }) =>
+      ctx.mods[PKG].verifyPaddedSecret(window, length, candidate),
+    // A well-formed window answers as verifySecret of its first `length` bytes would; a
+    // malformed one (its length not a power of two, a length past it) answers false.
+    check: (ctx, result, { window, length, candidate, secret }) => {
+      if (typeof result !== 'boolean') return 'did not return a boolean';
+      const wellFormed =
+        isU8(window) &&
+        window.length > 0 &&
+        (window.length & (window.length - 1)) === 0 &&
+        Number.isInteger(length) &&
+        length >= 0 &&
+        length <= window.length;
+      const expected = wellFormed
+        ? expectedMatch(secret ?? window.subarray(0, length), candidate)
+        : false;
+      return result === expected
+        ? undefined
+        : `returned ${String(result)}, expected ${String(expected)}`;
+    },
+    redact: ({ window, candidate }) => redactPair([window, candidate]),
   },
 ];
