@@ -12,7 +12,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import tsscmp from 'tsscmp';
 import { machine, median, ratioOf, runRounds } from '../../../tooling/bench/rounds.mjs';
-import { constantTimeEqual, verifySecret } from '../dist/index.js';
+import { constantTimeEqual, verifyPaddedSecret, verifySecret } from '../dist/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +35,18 @@ function inputs(size) {
   const secret = new Uint8Array(Buffer.from(text, 'latin1'));
   const candidate = new Uint8Array(Buffer.from(candidateText, 'latin1'));
   // A flat string, as an HTTP parser hands over a header value.
-  return { secret, candidate, text, candidateText: Buffer.from(candidate).toString('latin1') };
+  // The secret as the facade keeps it: first in a zeroed window of 256 bytes or more.
+  let windowSize = 256;
+  while (windowSize < secret.length) windowSize *= 2;
+  const window = new Uint8Array(windowSize);
+  window.set(secret);
+  return {
+    secret,
+    window,
+    candidate,
+    text,
+    candidateText: Buffer.from(candidate).toString('latin1'),
+  };
 }
 
 // The classic way to hide the length without a constant-time loop: compare MACs of both.
@@ -47,7 +58,7 @@ function doubleHmac(a, b) {
 
 const rows = [];
 for (const size of SIZES) {
-  const { secret, candidate, text, candidateText } = inputs(size);
+  const { secret, window, candidate, text, candidateText } = inputs(size);
   // Each task has a loop of its own, so that every call site stays monomorphic.
   const tasks = {
     [BASELINE]: [
@@ -71,6 +82,22 @@ for (const size of SIZES) {
       (n) => {
         let k = 0;
         for (let i = 0; i < n; i++) if (verifySecret(secret, candidateText)) k++;
+        return k;
+      },
+    ],
+    'verifyPaddedSecret (bytes)': [
+      2000,
+      (n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (verifyPaddedSecret(window, size, candidate)) k++;
+        return k;
+      },
+    ],
+    'verifyPaddedSecret (string)': [
+      2000,
+      (n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (verifyPaddedSecret(window, size, candidateText)) k++;
         return k;
       },
     ],
@@ -112,12 +139,13 @@ for (const size of SIZES) {
 
 console.log(`@llorch/ct-verify benchmark, ${machine()}; median of ${rounds} rounds`);
 console.table(rows);
-const ratio = Number.parseFloat(
-  rows.find((row) => row.size === '32 B' && row.task === 'verifySecret (bytes)')[
-    'vs timingSafeEqual'
-  ],
-);
-console.log(
-  `target: verifySecret (bytes) at 32 B <= 1.00x crypto.timingSafeEqual: ${ratio.toFixed(2)}x, ` +
-    `${ratio <= 1 ? 'met' : 'NOT met'}`,
-);
+// The target names verifySecret; verifyPaddedSecret, which the facade uses, is held to it too.
+for (const task of ['verifySecret (bytes)', 'verifyPaddedSecret (bytes)']) {
+  const ratio = Number.parseFloat(
+    rows.find((row) => row.size === '32 B' && row.task === task)['vs timingSafeEqual'],
+  );
+  console.log(
+    `target: ${task} at 32 B <= 1.00x crypto.timingSafeEqual: ${ratio.toFixed(2)}x, ` +
+      `${ratio <= 1 ? 'met' : 'NOT met'}`,
+  );
+}
