@@ -109,10 +109,13 @@ function encodedThen(
       return false;
     }
   }
-  const { written } = ENCODER.encodeInto(text, scratch);
-  const result = compare(scratch, written);
-  scratch.fill(0, 0, written);
-  return result;
+  let written = 0;
+  try {
+    written = ENCODER.encodeInto(text, scratch).written;
+    return compare(scratch, written);
+  } finally {
+    scratch.fill(0, 0, written);
+  }
 }
 
 // The same comparison as `matches`, on a string's UTF-16 code units: for a string of ASCII
