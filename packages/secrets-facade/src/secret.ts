@@ -255,11 +255,8 @@ export class Secret implements Disposable {
    * @throws {SecretError} `DISPOSED` after {@link Secret.dispose}
    */
   verify(candidate: string | Uint8Array): boolean {
-    const buffer = Secret.own(this, 'Secret.verify');
-    if (buffer.disposed) {
-      throw new SecretError('DISPOSED', 'Secret.verify: the secret was already disposed');
-    }
-    if (typeof candidate !== 'string' && !isUint8Array(candidate)) return false;
+    // verifyToken refuses a foreign receiver and a disposed token; a candidate of the wrong
+    // type is false in verifyPaddedSecret.
     return verifyToken(this, candidate, 'Secret.verify');
   }
 
