@@ -60,7 +60,10 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * Checks a candidate against a secret, taking a time that depends on the candidate alone:
- * neither the secret's content nor its length changes how long it runs.
+ * neither the secret's content nor its length changes how long it runs. One residue: for a
+ * candidate longer than the secret, the addresses read depend on the secret's length, which
+ * dudect can see at a few hundredths of a nanosecond per call; {@link verifyPaddedSecret}
+ * has no such case (see the README's Limitations).
  *
  * It goes one step further than SEC-SECRET-033 allows: the loop runs over the candidate's
  * bytes only, and a length mismatch is folded into the result instead of returning early,
@@ -176,9 +179,9 @@ function matches(secret: Uint8Array, candidate: Uint8Array, candidateLength: num
   // Byte i of the candidate meets byte j = i mod size of the secret, j counting up and
   // wrapping to 0 without a branch: (j + 1 - size) >> 31 is all ones below size, else 0. The
   // loop count is the candidate's length; while i is within the secret, j = i whatever the
-  // secret's length, and past its end the secret is read again from the start, so every read
-  // goes to the next address as before. Two cheaper schemes failed dudect on this point:
-  // reading byte 0 on a length mismatch (|t| = 40) and repeating the last byte (|t| = 35).
+  // secret's length, and past its end the secret is read again from the start. Where those
+  // reads go depends on the secret's length, as it must for any scheme that reads only the
+  // secret: reading byte 0 instead, or a masked index, measured no better (README, Limitations).
   let j = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
@@ -209,7 +212,7 @@ const MAX_WINDOW = 0x4000_0000;
  *
  * `verifySecret` has only the secret's own bytes to read, so past their end it reads them
  * again from the start, and where it reads then depends on the secret's length: measurable
- * (about 0.1 ns per call; see the README's timing evidence). Here byte `i` of the candidate
+ * (a few hundredths of a nanosecond per call; see the README's timing evidence). Here byte `i` of the candidate
  * meets byte `i mod window.length` of the window, an address that depends on `i` and the
  * window alone. The window's bytes past `secretLength` never change the answer: whenever they
  * are read, the lengths differ, and that difference is already in the result.

@@ -19,7 +19,7 @@
 // stay under 10, or the run is INCONCLUSIVE, whatever our rows say. The exit status is 0
 // only when every measurement of this package and the floor stay under 10 and every positive
 // control goes above it.
-import { timingSafeEqual, randomBytes, randomFillSync } from 'node:crypto';
+import { createHmac, timingSafeEqual, randomBytes, randomFillSync } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { constantTimeEqual, verifyPaddedSecret, verifySecret } from '../dist/index.js';
@@ -28,12 +28,14 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '110' },
     batch: { type: 'string', default: '50000' },
+    // Measure only rows whose name or classes contain this text (controls and floor stay).
+    only: { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
 const BATCH = Number(values.batch);
 if (!(SECONDS > 0) || !Number.isInteger(BATCH) || BATCH < 1000) {
-  console.error('usage: node timing/dudect.mjs [--seconds N] [--batch M >= 1000]');
+  console.error('usage: node timing/dudect.mjs [--seconds N] [--batch M >= 1000] [--only TEXT]');
   process.exit(2);
 }
 
@@ -102,44 +104,50 @@ const contentBuffers = {
 // Length: one 16-byte candidate against a 16-byte secret (same length, last byte differs) or
 // a 64-byte secret that starts with those 16 bytes. Both answers are false, and both secrets
 // are views of the same 64 bytes. Here the classes cannot share their objects: a view has one
-// length. Two fixed pools of views then differ in where they sit in memory as well, and that
-// alone took an A/A test (two pools of 64-byte views) to |t| = 15 to 30 within a minute. So
-// the pools are rebuilt before every batch, the two classes' views allocated in a random
-// interleaved order: placement still differs within a batch, but no longer in the same
-// direction from one batch to the next, and averages out. The A/A row measures what is left.
+// length, and where each view object sits in memory changes the time a little. With a fixed
+// pool, or one rebuilt per batch, every view serves a few hundred calls, so those calls share
+// one placement: the t-test takes them for independent samples, and an A/A test (both classes
+// 64-byte views) went to |t| = 12 to 30 on placement alone. So every call gets views of its
+// own, allocated before the batch in a random order of the two classes: placement then varies
+// from sample to sample like any other noise, the same way for both classes, and Welch's
+// variance accounts for it. The A/A row measures what is left.
 const backing = token(64);
 const candidate16 = new Uint8Array(backing.subarray(0, 16));
 candidate16[15] = otherThan(candidate16[15]);
 const candidate64 = new Uint8Array(backing);
 candidate64[63] = otherThan(candidate64[63]);
 
-function freshViews(lengthA, lengthB, right) {
-  const left = [[], []];
-  const order = new Uint8Array(2 * POOL);
+// Indexes of the per-call inputs run up to the batch size: a power of two at or above it.
+const FRESH_POOL = 2 ** Math.ceil(Math.log2(BATCH));
+
+function freshViews(lengthA, lengthB, candidateValue) {
+  const left = [new Array(FRESH_POOL), new Array(FRESH_POOL)];
+  const random = new Uint8Array(FRESH_POOL);
   const refresh = () => {
-    left[0].length = 0;
-    left[1].length = 0;
-    order.fill(0, 0, POOL).fill(1, POOL);
-    const random = new Uint32Array(order.length);
+    // Drop the last batch's views first, so that the new ones are not allocated around them.
+    left[0].fill(null);
+    left[1].fill(null);
     randomFillSync(random);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = random[i] % (i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
+    for (let k = 0; k < FRESH_POOL; k++) {
+      // Which class's view comes first in memory is a coin toss per index.
+      const first = random[k] & 1;
+      left[first][k] = backing.subarray(0, first === 0 ? lengthA : lengthB);
+      left[1 - first][k] = backing.subarray(0, first === 0 ? lengthB : lengthA);
     }
-    for (const c of order) left[c].push(backing.subarray(0, c === 0 ? lengthA : lengthB));
   };
   refresh();
-  return { left, right, poke: null, refresh };
+  const right = new Array(FRESH_POOL).fill(candidateValue);
+  return { left, right: [right, right], poke: null, refresh, mask: FRESH_POOL - 1 };
 }
 
-const length = freshViews(16, 64, same(candidate16));
-const lengthText = freshViews(16, 64, same(asText(candidate16)));
+const length = freshViews(16, 64, candidate16);
+const lengthText = freshViews(16, 64, asText(candidate16));
 // The same secrets against a 64-byte candidate, longer than one of them: the one case where
 // verifySecret reads the secret at addresses that depend on its length (it wraps around to
 // the secret's first byte), so it gets a measurement of its own.
-const lengthLong = freshViews(16, 64, same(candidate64));
+const lengthLong = freshViews(16, 64, candidate64);
 // Both classes 64-byte views, rebuilt the same way: the floor of the length measurements.
-const lengthAA = freshViews(64, 64, same(candidate64));
+const lengthAA = freshViews(64, 64, candidate64);
 
 // verifyPaddedSecret, as the facade calls it: one 256-byte window holding the secret first.
 // For length, the classes differ only in the secretLength they pass, a number: they share
@@ -162,6 +170,15 @@ const windows = pool(() => {
 });
 const windowContent = { left: [windows, windows], right: same(candidate), poke };
 const paddedContent = (window, candidateBytes) => verifyPaddedSecret(window, SIZE, candidateBytes);
+
+// The classic way to hide a length, as tsscmp does it: compare MACs of both values under a
+// random key. Measured for length beside ours, as a reference: SHA-256 runs over the secret.
+const HMAC_KEY = randomBytes(32);
+function doubleHmac(a, b) {
+  const macA = createHmac('sha256', HMAC_KEY).update(a).digest();
+  const macB = createHmac('sha256', HMAC_KEY).update(b).digest();
+  return timingSafeEqual(macA, macB);
+}
 
 function earlyExit(a, b) {
   if (a.length !== b.length) return false;
@@ -245,6 +262,15 @@ const measurements = [
     inputs: contentBuffers,
   },
   {
+    name: 'double HMAC (tsscmp)',
+    role: 'reference',
+    label: LENGTH_LONG,
+    fn: doubleHmac,
+    inputs: lengthLong,
+    // Some 40 times slower than the rest: a tenth of the calls, so as not to take the run over.
+    batch: Math.max(1000, Math.round(BATCH / 10)),
+  },
+  {
     name: 'verifySecret A/A',
     role: 'floor',
     label: '64 B cand., secret 64/64',
@@ -274,19 +300,18 @@ const HARNESS_SOURCE = `
   let sink = 0;
   for (let i = 0; i < count; i++) {
     const c = classes[i];
-    const k = i & ${POOL - 1};
-    // Load and touch the inputs of both classes, then pick one: what happens to the cache
-    // just before the timed window must not depend on the class either.
-    const x0 = left[0][k];
-    const x1 = left[1][k];
-    const y0 = right[0][k];
-    const y1 = right[1][k];
-    sink += (x0.length ^ x1.length ^ y0.length ^ y1.length) & 0;
-    const x = c === 0 ? x0 : x1;
-    const y = c === 0 ? y0 : y1;
-    if (poke !== null) {
-      x[0] = poke.first[c];
-      x[poke.lastIndex] = poke.last[c];
+    // Both classes' inputs sit side by side, at 2k and 2k + 1: the class is picked by an
+    // index, not a branch, whose taken and fall-through paths would differ in the last
+    // instructions before the timed window (seen as |t| near 20 in A/A tests).
+    const base = (i & mask) << 1;
+    // Load and touch the inputs of both classes: what happens to the cache just before the
+    // timed window must not depend on the class either.
+    sink += (xs[base].length ^ xs[base | 1].length ^ ys[base].length ^ ys[base | 1].length) & 0;
+    const x = xs[base | c];
+    const y = ys[base | c];
+    if (poking) {
+      x[0] = pokeFirst[c];
+      x[lastIndex] = pokeLast[c];
     }
     const start = performance.now();
     if (fn(x, y)) sink++;
@@ -310,16 +335,25 @@ class Measurement {
     Object.assign(this, spec);
     this.harness = new Function(
       'fn',
-      'left',
-      'right',
-      'poke',
+      'xs',
+      'ys',
+      'poking',
+      'pokeFirst',
+      'pokeLast',
+      'lastIndex',
       'classes',
       'times',
       'count',
+      'mask',
       HARNESS_SOURCE,
     );
-    this.classes = new Uint8Array(BATCH);
-    this.times = new Float64Array(BATCH);
+    this.mask = this.inputs.mask ?? POOL - 1;
+    this.xs = new Array(2 * (this.mask + 1));
+    this.ys = new Array(2 * (this.mask + 1));
+    this.interleave();
+    this.batch = spec.batch ?? BATCH;
+    this.classes = new Uint8Array(this.batch);
+    this.times = new Float64Array(this.batch);
     this.thresholds = null;
     this.offset = 0;
     // Bucket b holds samples between thresholds b-1 and b; the last one, everything above.
@@ -330,21 +364,40 @@ class Measurement {
 
   runBatch() {
     // Length inputs are rebuilt before each batch (see freshViews).
-    this.inputs.refresh?.();
+    if (this.inputs.refresh !== undefined) {
+      this.inputs.refresh();
+      this.interleave();
+    }
     randomFillSync(this.classes);
-    for (let i = 0; i < BATCH; i++) this.classes[i] &= 1;
+    for (let i = 0; i < this.batch; i++) this.classes[i] &= 1;
+    const poke = this.inputs.poke;
     this.harness(
       this.fn,
-      this.inputs.left,
-      this.inputs.right,
-      this.inputs.poke,
+      this.xs,
+      this.ys,
+      poke !== null,
+      poke?.first ?? null,
+      poke?.last ?? null,
+      poke?.lastIndex ?? 0,
       this.classes,
       this.times,
-      BATCH,
+      this.batch,
+      this.mask,
     );
     if (this.thresholds === null) return this.warmUp();
     // dudect drops the first few samples of a batch.
-    for (let i = 10; i < BATCH; i++) this.record(this.classes[i], this.times[i] * 1e6);
+    for (let i = 10; i < this.batch; i++) this.record(this.classes[i], this.times[i] * 1e6);
+  }
+
+  // Class c's input number k goes to index 2k + c, where the harness looks for it.
+  interleave() {
+    const { left, right } = this.inputs;
+    for (let k = 0; k <= this.mask; k++) {
+      this.xs[2 * k] = left[0][k];
+      this.xs[2 * k + 1] = left[1][k];
+      this.ys[2 * k] = right[0][k];
+      this.ys[2 * k + 1] = right[1][k];
+    }
   }
 
   // The first batch only warms the JIT up and fixes the cropping thresholds.
@@ -376,9 +429,12 @@ class Measurement {
     let n = [0, 0];
     let s = [0, 0];
     let q = [0, 0];
-    let best = { t: 0, test: 'none' };
+    let best = { t: 0, test: 'none', delta: 0 };
     const consider = (t, test) => {
-      if (n[0] + n[1] >= ENOUGH_SAMPLES && Math.abs(t) > Math.abs(best.t)) best = { t, test };
+      if (n[0] + n[1] >= ENOUGH_SAMPLES && Math.abs(t) > Math.abs(best.t)) {
+        // How far apart the two classes' means are in that test: the size of the effect.
+        best = { t, test, delta: s[0] / n[0] - s[1] / n[1] };
+      }
     };
     for (let b = 0; b <= PERCENTILES; b++) {
       for (const c of [0, 1]) {
@@ -398,6 +454,7 @@ class Measurement {
       samples: n[0] + n[1],
       maxT: Math.abs(best.t),
       test: best.test,
+      delta: best.delta,
       raw,
       meanA: mean(0),
       meanB: mean(1),
@@ -407,14 +464,25 @@ class Measurement {
 
 // --- running --------------------------------------------------------------------------------
 
+const chosen = measurements.filter(
+  (spec) =>
+    values.only === undefined ||
+    spec.role === 'control' ||
+    spec.role === 'floor' ||
+    `${spec.name} ${spec.label}`.includes(values.only),
+);
 const cpus = os.cpus();
 console.log(`@llorch/ct-verify timing evidence (dudect: Reparaz, Balasch, Verbauwhede 2017)`);
 console.log(
   `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}; ` +
-    `${SECONDS} s over ${measurements.length} measurements, interleaved in batches of ${BATCH.toLocaleString('en')} calls`,
+    `${SECONDS} s over ${chosen.length} measurements, interleaved in batches of ${BATCH.toLocaleString('en')} calls`,
 );
 
-const all = measurements.map((spec) => new Measurement(spec));
+if (!chosen.some((spec) => spec.role === 'ours')) {
+  console.error(`--only ${String(values.only)}: no measurement of @llorch/ct-verify matches`);
+  process.exit(2);
+}
+const all = chosen.map((spec) => new Measurement(spec));
 const started = performance.now();
 let rounds = 0;
 let lastReport = started;
@@ -446,6 +514,7 @@ console.log(
     padLeft('max |t|', 10) +
     '  ' +
     pad('at test', 12) +
+    padLeft('A-B ns', 8) +
     padLeft('|t| all', 9) +
     padLeft('mean ns A / B', 17) +
     '  result',
@@ -470,6 +539,7 @@ for (const { m, r, leaks, expected } of rows) {
       padLeft(r.maxT.toFixed(2), 10) +
       '  ' +
       pad(r.test, 12) +
+      padLeft(r.delta.toFixed(2), 8) +
       padLeft(Math.abs(r.raw).toFixed(2), 9) +
       padLeft(`${r.meanA.toFixed(1)} / ${r.meanB.toFixed(1)}`, 17) +
       `  ${verdict}${note}` +
