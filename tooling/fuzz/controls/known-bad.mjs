@@ -46,4 +46,21 @@ export const targets = [
     call: (ctx, n) => n + (Math.abs(n) % 7 === 3 ? 1 : 0),
     check: (ctx, value, n) => (value === n ? undefined : 'wrong value'),
   },
+  {
+    // A SecretError of the right kind whose message repeats what it was given: only a target's
+    // checkError can see that, so this proves the harness calls it on every thrown error.
+    name: 'control: leaking message',
+    pkg: 'controls',
+    needs,
+    arbitrary: () => fc.string({ minLength: 8, maxLength: 16 }),
+    call: (ctx, text) => {
+      if (text.length > 12) {
+        throw new ctx.mods['secret-buffer'].SecretError('INVALID_FORMAT', `bad value ${text}`);
+      }
+      return text;
+    },
+    check: () => undefined,
+    checkError: (ctx, error, text) =>
+      String(error.message).includes(text) ? 'the message contains the input' : undefined,
+  },
 ];
