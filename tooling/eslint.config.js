@@ -10,6 +10,29 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 const browserSafe = ['secret-buffer', 'ct-verify', 'hkdf-derive'];
 
+// What Node gives every module without an import, for the .mjs scripts below.
+const nodeGlobals = Object.fromEntries(
+  [
+    'AbortController',
+    'Buffer',
+    'URL',
+    'TextDecoder',
+    'TextEncoder',
+    'clearInterval',
+    'clearTimeout',
+    'console',
+    'crypto',
+    'fetch',
+    'performance',
+    'process',
+    'queueMicrotask',
+    'setImmediate',
+    'setInterval',
+    'setTimeout',
+    'structuredClone',
+  ].map((name) => [name, 'readonly']),
+);
+
 // Only these files may read process.env, because DESIGN.md makes reading it their job:
 // systemd-creds reads $CREDENTIALS_DIRECTORY, the facade reads <NAME>_FILE and Secret.fromEnv,
 // and the CLI reads NO_COLOR.
@@ -150,6 +173,24 @@ const config = tseslint.config(
       '@typescript-eslint/no-dynamic-delete': 'off',
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // The scripts around the packages (tooling, benchmarks, timing, the example's demo) are
+    // plain JavaScript run by Node: the recommended rules, without type information.
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      ecmaVersion: 2024,
+      sourceType: 'module',
+      globals: nodeGlobals,
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      // `delete process.env[name]` is the only way to unset a variable, which the fuzz and
+      // residue harnesses do between cases.
+      '@typescript-eslint/no-dynamic-delete': 'off',
     },
   },
 );

@@ -97,15 +97,20 @@ const path = usePackages ? await throughPackages() : await throughFacade();
 // readFileSync(path, 'utf8') would. The scan must find it, or it cannot find anything.
 globalThis.residueControl = readFileSync(controlPath, 'latin1');
 
-// Second control: a fresh off-heap buffer holding random bytes, dropped without a wipe. Finding
-// it shows the scan also sees memory the garbage collector has freed.
-let dropped = new Uint8Array(new ArrayBuffer(64));
-crypto.getRandomValues(dropped);
-const droppedHex = Array.from(dropped, (b) => b.toString(16).padStart(2, '0')).join('');
-dropped = null;
+// Second control: a fresh off-heap buffer holding random bytes, dropped without a wipe (it is
+// garbage once the function returns). Finding it shows the scan also sees memory the garbage
+// collector has freed.
+function dropRandomBuffer() {
+  const dropped = new Uint8Array(new ArrayBuffer(64));
+  crypto.getRandomValues(dropped);
+  return Array.from(dropped, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+const droppedHex = dropRandomBuffer();
 // Third control: a string read from a file and dropped at once, garbage the collector frees.
-let droppedString = readFileSync(`${controlPath}-dropped`, 'latin1');
-droppedString = droppedString.length > 0 ? null : droppedString;
+function dropString() {
+  return readFileSync(`${controlPath}-dropped`, 'latin1').length;
+}
+dropString();
 
 for (let round = 0; round < 6; round += 1) {
   globalThis.gc();
