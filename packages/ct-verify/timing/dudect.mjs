@@ -19,8 +19,11 @@
 // stay under 10, or the run is INCONCLUSIVE, whatever our rows say. The exit status is 0
 // only when every measurement of this package and the floor stay under 10 and every positive
 // control goes above it.
+import { execFileSync } from 'node:child_process';
 import { createHmac, timingSafeEqual, randomBytes, randomFillSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { constantTimeEqual, verifyPaddedSecret, verifySecret } from '../dist/index.js';
 
@@ -572,12 +575,14 @@ console.log(
     `${Math.abs(worstRaw.r.raw) < NODE_LINE ? 'under' : 'OVER'} the line; controls ` +
     `${rawControls ? 'all over it' : 'NOT all over it'}.`,
 );
-if (oursPass && controlsPass && floorPass) {
+const verdict =
+  oursPass && controlsPass && floorPass ? 'PASS' : !floorPass ? 'INCONCLUSIVE' : 'FAIL';
+if (verdict === 'PASS') {
   console.log(
     `VERDICT: PASS - every @llorch/ct-verify measurement stayed under |t| = ${LEAK_LINE} (worst ${describe(worst)}); ` +
       `every positive control went above it (weakest ${describe(weakest)}).`,
   );
-} else if (!floorPass) {
+} else if (verdict === 'INCONCLUSIVE') {
   const floor = floors.reduce((a, b) => (b.r.maxT > a.r.maxT ? b : a));
   console.log(
     `VERDICT: INCONCLUSIVE - the A/A test, whose classes do not differ, went above |t| = ${LEAK_LINE} ` +
@@ -598,3 +603,52 @@ if (oursPass && controlsPass && floorPass) {
   console.log(`VERDICT: FAIL - ${problems.join('; ')}.`);
   process.exitCode = 1;
 }
+
+// The run on record for the audit report (tooling/audit/report.mjs), which says which commit it
+// measured and whether the package's sources have changed since. Ignored by git, like the fuzz
+// and residue results: it describes this machine's last run, not the repository.
+function git(...args) {
+  try {
+    return execFileSync('git', args, {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  } catch {
+    return null;
+  }
+}
+const commit = git('rev-parse', 'HEAD')?.trim() ?? null;
+const dirty = commit === null ? null : (git('status', '--porcelain', '--', 'src') ?? '') !== '';
+writeFileSync(
+  new URL('results.json', import.meta.url),
+  `${JSON.stringify(
+    {
+      tool: 'dudect-style timing test (packages/ct-verify/timing/dudect.mjs)',
+      finishedAt: new Date().toISOString(),
+      commit,
+      sourcesModified: dirty,
+      node: process.version,
+      cpu: `${String(cpus.length)} x ${cpus[0]?.model ?? 'unknown CPU'}`,
+      seconds: SECONDS,
+      batch: BATCH,
+      only: values.only ?? null,
+      rounds,
+      verdict,
+      leakLine: LEAK_LINE,
+      rows: rows.map(({ m, r, leaks }) => ({
+        name: m.name,
+        role: m.role,
+        classes: m.label,
+        samples: r.samples,
+        maxT: Number(r.maxT.toFixed(2)),
+        test: r.test,
+        deltaNs: Number(r.delta.toFixed(3)),
+        rawT: Number(Math.abs(r.raw).toFixed(2)),
+        leaks,
+      })),
+    },
+    null,
+    2,
+  )}\n`,
+);
