@@ -60,10 +60,11 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * Checks a candidate against a secret, taking a time that depends on the candidate alone:
- * neither the secret's content nor its length changes how long it runs. One residue: for a
- * candidate longer than the secret, the addresses read depend on the secret's length, which
- * dudect can see at a few hundredths of a nanosecond per call; {@link verifyPaddedSecret}
- * has no such case (see the README's Limitations).
+ * neither the secret's content nor its length changes how long it runs, by construction. As
+ * measured, the secret's length still shows in some runs, by a few hundredths of a nanosecond
+ * per call (past the secret's end, where it reads depends on the secret's length); where the
+ * length must stay hidden, use {@link verifyPaddedSecret}, which shows no such dependence (see
+ * the README's Limitations).
  *
  * It goes one step further than SEC-SECRET-033 allows: the loop runs over the candidate's
  * bytes only, and a length mismatch is folded into the result instead of returning early,
