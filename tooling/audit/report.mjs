@@ -500,6 +500,8 @@ function timingSection(timing) {
       `; ${timing.node} on ${timing.cpu}, ${String(timing.seconds)} s` +
       (timing.only === null ? '' : `, only rows matching \`${timing.only}\``) +
       `. Verdict: **${timing.verdict}** (dudect's line: |t| > ${String(timing.leakLine)}).`,
+    'One run is one draw of a statistical test on a shared machine: the package README gives',
+    'the spread over many runs and what it says about each function.',
     '',
     '| Implementation | Role | Classes (A vs B) | Samples | max \\|t\\| | at | A-B ns | Over the line |',
     '|---|---|---|---:|---:|---|---:|---|',
