@@ -215,8 +215,9 @@ const MAX_WINDOW = 0x4000_0000;
  * again from the start, and where it reads then depends on the secret's length: measurable,
  * at a few hundredths of a nanosecond per call (see the README's timing evidence). Here byte
  * `i` of the candidate meets byte `i mod window.length` of the window, an address that
- * depends on `i` and the window alone. The window's bytes past `secretLength` never change the answer: whenever they
- * are read, the lengths differ, and that difference is already in the result.
+ * depends on `i` and the window alone. The window's bytes past `secretLength` never change
+ * the answer: whenever they are read, the lengths differ, and that difference is already in
+ * the result.
  *
  * @param window - a `Uint8Array` whose length is a power of two, holding the secret in its
  *   first `secretLength` bytes
